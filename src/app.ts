@@ -1,0 +1,39 @@
+import { Elysia } from 'elysia'
+import type { Config } from './config'
+import type { LogSink } from './logging'
+import { corsPlugin } from './plugins/cors'
+import { docs } from './plugins/docs'
+import { errorHandler } from './plugins/error-handler'
+import { createGate } from './plugins/gate'
+import { requestId } from './plugins/request-id'
+import { SlidingWindowLimiter } from './ratelimit/sliding-window'
+import { healthRoutes } from './routes/health'
+import { openaiRoutes } from './routes/openai'
+import { createUpstream, type Upstream } from './upstream/client'
+
+export interface AppDeps {
+  config: Config
+  log: LogSink
+  upstream?: Upstream
+  limiter?: SlidingWindowLimiter
+}
+
+/** Builds the app from its dependencies; no I/O happens here, so tests can build as many as they like. */
+export function createApp({ config, log, upstream, limiter }: AppDeps) {
+  return new Elysia()
+    .use(errorHandler(log))
+    .use(requestId)
+    .use(corsPlugin(config))
+    .use(docs)
+    .use(healthRoutes)
+    .use(
+      openaiRoutes({
+        config,
+        gate: createGate(config),
+        upstream: upstream ?? createUpstream({ baseUrl: config.baseUrl, key: config.openaiKey, timeoutMs: config.upstreamTimeoutMs }),
+        limiter: limiter ?? (config.modelRateLimit > 0 ? new SlidingWindowLimiter({ limit: config.modelRateLimit }) : undefined),
+      })
+    )
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,30 @@
+import { createApp } from './app'
+import { ConfigError, loadConfig } from './config'
+import { serve } from './server'
+import { VERSION } from './version'
+
+const log = (line: string) => console.log(line)
+
+let config
+try {
+  config = loadConfig(process.env)
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
+
+const server = serve(createApp({ config, log }), config, log)
+log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${new URL(config.baseUrl).origin}`)
+
+// Graceful stop: refuse new connections, let in-flight answers finish.
+let stopping = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1)
+    stopping = true
+    log(`${signal} received, finishing in-flight requests`)
+    await server.stop()
+    process.exit(0)
+  })
+}

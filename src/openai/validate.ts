@@ -1,0 +1,99 @@
+import { badRequest } from '../errors'
+import type { Endpoint } from './endpoints'
+
+// Checks only what the proxy relies on or what would otherwise cost an upstream call to learn; every
+// other field is forwarded untouched, unknown ones included.
+
+export type JsonObject = Record<string, unknown>
+
+export function parseJsonObject(text: string): JsonObject {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw badRequest(
+      'We could not parse the JSON body of your request. The body must be a JSON object (Content-Type: application/json).',
+      null,
+      'invalid_json'
+    )
+  }
+  if (!isObject(value)) throw badRequest('The request body must be a JSON object.', null, 'invalid_json')
+  return value
+}
+
+export function validateBody(endpoint: Endpoint, body: JsonObject) {
+  if (endpoint === 'responses') {
+    optionalString(body, 'model')
+  } else {
+    requiredString(body, 'model')
+  }
+  optional(body, 'stream', 'a boolean', (v) => typeof v === 'boolean')
+
+  switch (endpoint) {
+    case 'chat':
+      validateMessages(body.messages)
+      optionalTokenCount(body, 'max_tokens')
+      optionalTokenCount(body, 'max_completion_tokens')
+      optional(body, 'n', 'an integer of at least 1', isPositiveInteger)
+      break
+    case 'completions':
+      if (body.prompt === undefined) throw missing('prompt')
+      if (!isTextOrTokens(body.prompt))
+        throw invalid('prompt', 'a string, an array of strings, an array of token ids or an array of token-id arrays')
+      optionalTokenCount(body, 'max_tokens')
+      optional(body, 'n', 'an integer of at least 1', isPositiveInteger)
+      break
+    case 'embeddings':
+      if (body.input === undefined) throw missing('input')
+      if (!isTextOrTokens(body.input) || (Array.isArray(body.input) && body.input.length === 0))
+        throw invalid('input', 'a string, a non-empty array of strings, an array of token ids or an array of token-id arrays')
+      break
+    case 'responses':
+      optionalTokenCount(body, 'max_output_tokens')
+      break
+  }
+}
+
+function validateMessages(messages: unknown) {
+  if (messages === undefined) throw missing('messages')
+  if (!Array.isArray(messages)) throw invalid('messages', 'an array of message objects')
+  if (messages.length === 0) throw badRequest("Invalid 'messages': empty array. Expected at least one message.", 'messages', 'empty_array')
+  messages.forEach((message, i) => {
+    const param = `messages[${i}]`
+    if (!isObject(message)) throw invalid(param, 'an object with a role and content')
+    if (typeof message.role !== 'string') throw invalid(`${param}.role`, 'a string such as "user"')
+    const content = message.content
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content))
+      throw invalid(`${param}.content`, 'a string or an array of content parts')
+  })
+}
+
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isPositiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) >= 1
+const isTokenIds = (value: unknown) => Array.isArray(value) && value.every((t) => Number.isInteger(t))
+const isTextOrTokens = (value: unknown) =>
+  typeof value === 'string' ||
+  (Array.isArray(value) && (value.every((v) => typeof v === 'string') || isTokenIds(value) || value.every(isTokenIds)))
+
+const missing = (param: string) =>
+  badRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter')
+const invalid = (param: string, expected: string) =>
+  badRequest(`Invalid type for '${param}': expected ${expected}.`, param, 'invalid_type')
+
+function requiredString(body: JsonObject, field: string) {
+  if (body[field] === undefined) throw missing(field)
+  if (typeof body[field] !== 'string' || body[field] === '') throw invalid(field, 'a non-empty string')
+}
+
+function optionalString(body: JsonObject, field: string) {
+  optional(body, field, 'a string', (v) => typeof v === 'string')
+}
+
+function optionalTokenCount(body: JsonObject, field: string) {
+  optional(body, field, 'an integer of at least 1', isPositiveInteger)
+}
+
+function optional(body: JsonObject, field: string, expected: string, ok: (value: unknown) => boolean) {
+  const value = body[field]
+  if (value !== undefined && value !== null && !ok(value)) throw invalid(field, expected)
+}

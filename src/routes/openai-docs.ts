@@ -1,0 +1,59 @@
+// OpenAPI descriptions of the proxied routes for /swagger. Bodies are documented here rather than declared
+// as Elysia schemas: a schema would make Elysia validate (and strip) the fields the proxy must forward.
+
+const json = (example: object, description: string) => ({
+  required: true,
+  description,
+  content: { 'application/json': { schema: { type: 'object' as const, additionalProperties: true }, example } },
+})
+
+const errors = {
+  '400': { description: 'Invalid JSON or a field of the wrong type (named in `error.param`)' },
+  '401': { description: 'Missing or wrong proxy key' },
+  '413': { description: 'Body larger than MAX_BODY_SIZE' },
+  '429': { description: 'MODEL_RATE_LIMIT reached; see Retry-After' },
+  '502': { description: 'Upstream unreachable' },
+  '504': { description: 'Upstream sent no response headers within UPSTREAM_TIMEOUT_MS' },
+}
+
+const secured = { security: [{ proxyKey: [] }], tags: ['OpenAI'] }
+
+export const openaiDocs = {
+  chat: {
+    ...secured,
+    summary: 'Chat completion',
+    description:
+      'Forwarded to the upstream with the real key. `max_tokens` / `max_completion_tokens` are clamped to MAX_OUTPUT_TOKENS ' +
+      '(set to it when absent). With `"stream": true` the answer streams as server-sent events.',
+    requestBody: json(
+      { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'Say hello in French.' }], stream: false },
+      'OpenAI chat completion request; every field is forwarded.'
+    ),
+    responses: { '200': { description: 'Chat completion (JSON or text/event-stream)' }, ...errors },
+  },
+  completions: {
+    ...secured,
+    summary: 'Text completion (legacy)',
+    requestBody: json({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say this is a test', max_tokens: 16 }, 'OpenAI completion request.'),
+    responses: { '200': { description: 'Completion' }, ...errors },
+  },
+  embeddings: {
+    ...secured,
+    summary: 'Embeddings',
+    requestBody: json({ model: 'text-embedding-3-small', input: 'The food was delicious.' }, 'OpenAI embeddings request.'),
+    responses: { '200': { description: 'Embedding vectors' }, ...errors },
+  },
+  responses: {
+    ...secured,
+    summary: 'Responses API',
+    description: 'Passed through; `max_output_tokens` is clamped to MAX_OUTPUT_TOKENS.',
+    requestBody: json({ model: 'gpt-4o-mini', input: 'Write a haiku about caching.' }, 'OpenAI Responses request.'),
+    responses: { '200': { description: 'Response object or event stream' }, ...errors },
+  },
+  models: {
+    ...secured,
+    summary: 'List models',
+    description: 'Passed through. Any other /v1/* path (images, audio, files, multipart uploads) is passed through the same way.',
+    responses: { '200': { description: 'Model list' }, '401': errors['401'] },
+  },
+}

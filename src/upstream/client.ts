@@ -1,0 +1,68 @@
+import { ApiError, upstreamTimeout, upstreamUnreachable } from '../errors'
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers'
+
+export interface UpstreamRequest {
+  method: string
+  /** Path below the base URL (`/chat/completions`), with the query string. */
+  path: string
+  /** The client's headers; credentials and hop-by-hop headers are removed here. */
+  headers: Headers
+  body: string | ReadableStream<Uint8Array> | null
+  /** Aborted when the client disconnects, which cancels the upstream request too. */
+  signal: AbortSignal
+  /** Sent when the client declared one, so a streamed body is not re-framed as chunked. */
+  contentLength?: string | null
+  /** True when the body was cut for exceeding MAX_BODY_SIZE; the failure is then the client's. */
+  bodyTooLarge?: () => ApiError | undefined
+}
+
+export type Upstream = (request: UpstreamRequest) => Promise<Response>
+
+export interface UpstreamOptions {
+  baseUrl: string
+  key: string
+  timeoutMs: number
+  fetch?: typeof fetch
+}
+
+/** Thrown when the client hung up before the upstream answered; there is nobody left to reply to. */
+export class ClientClosed extends ApiError {
+  constructor() {
+    super(499, 'Client closed the request.', 'invalid_request_error', 'client_closed_request')
+  }
+}
+
+export function createUpstream({ baseUrl, key, timeoutMs, fetch: send = fetch }: UpstreamOptions): Upstream {
+  return async (request) => {
+    const headers = upstreamRequestHeaders(request.headers, key)
+    if (request.contentLength) headers.set('content-length', request.contentLength)
+
+    // The timeout covers the wait for response headers only: a long stream may run for minutes.
+    const timeout = new AbortController()
+    const timer = setTimeout(() => timeout.abort(), timeoutMs)
+    let response: Response
+    try {
+      response = await send(baseUrl + request.path, {
+        method: request.method,
+        headers,
+        body: request.body,
+        signal: AbortSignal.any([request.signal, timeout.signal]),
+        redirect: 'manual',
+      })
+    } catch (error) {
+      const tooLarge = request.bodyTooLarge?.()
+      if (tooLarge) throw tooLarge
+      if (request.signal.aborted) throw new ClientClosed()
+      if (timeout.signal.aborted) throw upstreamTimeout(timeoutMs)
+      throw upstreamUnreachable(error)
+    } finally {
+      clearTimeout(timer)
+    }
+
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: clientResponseHeaders(response.headers),
+    })
+  }
+}

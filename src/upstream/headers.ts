@@ -1,0 +1,46 @@
+// Header hygiene in both directions (after hono's proxy helper): the client's credentials and cookies never
+// reach the upstream, and body-framing headers are dropped because Bun re-frames (and decompresses) bodies.
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+
+const NOT_TO_UPSTREAM = new Set([
+  ...HOP_BY_HOP,
+  'host',
+  'content-length',
+  'accept-encoding',
+  // Client credentials: the upstream only ever sees the real key.
+  'authorization',
+  'x-api-key',
+  'api-key',
+  'cookie',
+  // They name the client's account, which is not the one the real key belongs to.
+  'openai-organization',
+  'openai-project',
+  // Where the client is and which page it came from is none of the upstream's business.
+  'origin',
+  'referer',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+])
+
+const NOT_TO_CLIENT = new Set([...HOP_BY_HOP, 'content-encoding', 'content-length', 'set-cookie', 'alt-svc'])
+
+export function upstreamRequestHeaders(incoming: Headers, key: string): Headers {
+  const headers = new Headers()
+  incoming.forEach((value, name) => {
+    if (!NOT_TO_UPSTREAM.has(name)) headers.set(name, value)
+  })
+  headers.set('authorization', `Bearer ${key}`)
+  return headers
+}
+
+export function clientResponseHeaders(upstream: Headers): Headers {
+  const headers = new Headers()
+  upstream.forEach((value, name) => {
+    if (!NOT_TO_CLIENT.has(name)) headers.append(name, value)
+  })
+  return headers
+}

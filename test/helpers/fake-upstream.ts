@@ -1,0 +1,272 @@
+// A fake OpenAI API on loopback: answers the endpoints the tests use, records what it receives, and
+// injects faults (status codes, delays, hangs, slow or cut streams) into the next request(s).
+
+import { gzipSync } from 'node:zlib'
+
+export interface Recorded {
+  method: string
+  /** Path with query string, as the upstream saw it. */
+  path: string
+  headers: Record<string, string>
+  body: string
+  json?: any
+  /** For multipart bodies: field names → string value or `{ name, size }` for files. */
+  form?: Record<string, string | { name: string; size: number }>
+}
+
+export interface Fault {
+  /** Answer with this status and body instead of the normal answer. */
+  status?: number
+  body?: unknown
+  /** Wait before sending response headers. */
+  delayMs?: number
+  /** Never answer (until the request is aborted). */
+  hang?: boolean
+  /** Stream: pause between chunks. */
+  chunkDelayMs?: number
+  /** Stream: send this many content chunks, then break the connection. */
+  cutAfterChunks?: number
+  /** Send the JSON answer gzip-compressed with content-encoding: gzip. */
+  gzip?: boolean
+}
+
+export interface FakeUpstream {
+  url: string
+  requests: Recorded[]
+  /** Streams the client cancelled (disconnects seen by the upstream). */
+  cancelled: number
+  /** Requests aborted before the upstream answered. */
+  aborted: number
+  /** Number of streams fully sent. */
+  streamsCompleted: number
+  /** Queue a fault for the next request (several calls queue several). */
+  fault(fault: Fault): void
+  reset(): void
+  stop(): Promise<void>
+}
+
+export const FAKE_MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']
+export const EMBEDDING_DIMENSIONS = 16
+
+const encoder = new TextEncoder()
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A deterministic unit vector per text: words hashed into buckets, so shared words mean nearby vectors. */
+export function fakeEmbedding(text: string, dimensions = EMBEDDING_DIMENSIONS): number[] {
+  const vector = new Array<number>(dimensions).fill(0)
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const hash = Number(Bun.hash(word) % BigInt(dimensions * 2))
+    vector[hash % dimensions]! += hash < dimensions ? 1 : -1
+  }
+  const norm = Math.hypot(...vector) || 1
+  return vector.map((v) => v / norm)
+}
+
+function lastUserText(messages: any[]): string {
+  const last = [...(messages ?? [])].reverse().find((m) => m?.role === 'user')
+  if (!last) return ''
+  return typeof last.content === 'string' ? last.content : JSON.stringify(last.content)
+}
+
+export function answerFor(json: any): string {
+  return `Echo: ${lastUserText(json?.messages)}`
+}
+
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const faults: Fault[] = []
+  const state = { requests: [] as Recorded[], cancelled: 0, aborted: 0, streamsCompleted: 0 }
+  let counter = 0
+
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    idleTimeout: 0,
+    async fetch(request) {
+      const url = new URL(request.url)
+      const fault = faults.shift() ?? {}
+      const recorded: Recorded = {
+        method: request.method,
+        path: url.pathname + url.search,
+        headers: Object.fromEntries(request.headers),
+        body: '',
+      }
+      const type = request.headers.get('content-type') ?? ''
+      if (type.startsWith('multipart/form-data')) {
+        const form = await request.formData()
+        recorded.form = {}
+        for (const [name, value] of form) {
+          recorded.form[name] = typeof value === 'string' ? value : { name: (value as File).name, size: (value as File).size }
+        }
+      } else {
+        recorded.body = await request.text()
+        try {
+          recorded.json = recorded.body ? JSON.parse(recorded.body) : undefined
+        } catch {}
+      }
+      state.requests.push(recorded)
+
+      if (fault.hang) {
+        await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve()))
+        state.aborted++
+        return new Response(null, { status: 499 })
+      }
+      if (fault.delayMs) await sleep(fault.delayMs)
+      if (request.signal.aborted) {
+        state.aborted++
+        return new Response(null, { status: 499 })
+      }
+      if (fault.status) {
+        const body = fault.body ?? { error: { message: `injected ${fault.status}`, type: 'server_error', param: null, code: null } }
+        return Response.json(body, { status: fault.status, headers: { 'x-upstream': 'fake' } })
+      }
+
+      const id = ++counter
+      const json = recorded.json ?? {}
+      const route = `${request.method} ${url.pathname}`
+      switch (route) {
+        case 'POST /v1/chat/completions':
+          return json.stream ? chatStream(json, id, fault, state) : reply(chatCompletion(json, id), fault)
+        case 'POST /v1/completions':
+          return reply(
+            {
+              id: `cmpl-${id}`,
+              object: 'text_completion',
+              created: Math.floor(Date.now() / 1000),
+              model: json.model,
+              choices: [{ index: 0, text: `Completed: ${json.prompt}`, finish_reason: 'stop', logprobs: null }],
+              usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 },
+            },
+            fault
+          )
+        case 'POST /v1/embeddings':
+          return reply(embeddings(json), fault)
+        case 'POST /v1/responses':
+          return reply(
+            {
+              id: `resp_${id}`,
+              object: 'response',
+              created_at: Math.floor(Date.now() / 1000),
+              status: 'completed',
+              model: json.model,
+              output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${json.input}` }] }],
+            },
+            fault
+          )
+        case 'GET /v1/models':
+          return reply({ object: 'list', data: FAKE_MODELS.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }, fault)
+        case 'POST /v1/files': {
+          const file = recorded.form?.file as { name: string; size: number } | undefined
+          return reply(
+            { id: `file-${id}`, object: 'file', bytes: file?.size ?? 0, created_at: 1700000000, filename: file?.name ?? '', purpose: recorded.form?.purpose },
+            fault
+          )
+        }
+        case 'POST /v1/audio/speech':
+          return new Response(audioBytes(json.input ?? ''), { headers: { 'content-type': 'audio/mpeg' } })
+      }
+      if (request.method === 'DELETE' && url.pathname.startsWith('/v1/files/')) {
+        return reply({ id: url.pathname.split('/').pop(), object: 'file', deleted: true }, fault)
+      }
+      return Response.json(
+        { error: { message: `Unknown route ${route}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } },
+        { status: 404 }
+      )
+    },
+  })
+
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    get requests() {
+      return state.requests
+    },
+    get cancelled() {
+      return state.cancelled
+    },
+    get aborted() {
+      return state.aborted
+    },
+    get streamsCompleted() {
+      return state.streamsCompleted
+    },
+    fault: (fault) => void faults.push(fault),
+    reset() {
+      faults.length = 0
+      state.requests = []
+      state.cancelled = state.aborted = state.streamsCompleted = 0
+    },
+    stop: () => server.stop(true),
+  }
+}
+
+/** Bytes that depend on the input, so a test can check a binary body arrived intact. */
+export function audioBytes(input: string): Uint8Array {
+  const bytes = new Uint8Array(4096)
+  const seed = Number(Bun.hash(input) % 251n)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + seed) % 256
+  return bytes
+}
+
+function reply(body: object, fault: Fault): Response {
+  const headers = { 'content-type': 'application/json', 'x-ratelimit-limit-requests': '10000', 'openai-processing-ms': '5' }
+  if (fault.gzip) return new Response(gzipSync(JSON.stringify(body)), { headers: { ...headers, 'content-encoding': 'gzip' } })
+  return new Response(JSON.stringify(body), { headers })
+}
+
+function chatCompletion(json: any, id: number) {
+  const content = answerFor(json)
+  return {
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: json.model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: 10, completion_tokens: content.split(' ').length, total_tokens: 10 + content.split(' ').length },
+  }
+}
+
+function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number }): Response {
+  const words = answerFor(json).split(/(?<= )/)
+  const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: json.model }
+  const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
+  const chunks = [
+    event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }),
+    ...words.map((word) => event({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })),
+    event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+    ...(json.stream_options?.include_usage
+      ? [event({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length } })]
+      : []),
+    event('[DONE]'),
+  ]
+  let index = 0
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (fault.chunkDelayMs && index > 0) await sleep(fault.chunkDelayMs)
+      if (fault.cutAfterChunks !== undefined && index > fault.cutAfterChunks) {
+        controller.error(new Error('stream cut by fault injection'))
+        return
+      }
+      const chunk = chunks[index++]
+      if (!chunk) {
+        state.streamsCompleted++
+        controller.close()
+        return
+      }
+      controller.enqueue(chunk)
+    },
+    cancel() {
+      state.cancelled++
+    },
+  })
+  return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
+}
+
+function embeddings(json: any) {
+  const inputs: string[] = typeof json.input === 'string' ? [json.input] : json.input.map((x: unknown) => String(x))
+  const data = inputs.map((text, index) => {
+    const vector = fakeEmbedding(text)
+    // The openai SDK asks for base64 by default and decodes it itself.
+    const embedding = json.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector
+    return { object: 'embedding', index, embedding }
+  })
+  return { object: 'list', data, model: json.model, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } }
+}
