@@ -28,6 +28,8 @@ export interface Fault {
   cutAfterChunks?: number
   /** Send the JSON answer gzip-compressed with content-encoding: gzip. */
   gzip?: boolean
+  /** Stream: after this many chunks, wait for `release()` before sending the rest. */
+  holdAfterChunks?: number
 }
 
 export interface FakeUpstream {
@@ -41,6 +43,8 @@ export interface FakeUpstream {
   streamsCompleted: number
   /** Queue a fault for the next request (several calls queue several). */
   fault(fault: Fault): void
+  /** Lets held streams (`holdAfterChunks`) go on. */
+  release(): void
   reset(): void
   stop(): Promise<void>
 }
@@ -74,7 +78,7 @@ export function answerFor(json: any): string {
 
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const faults: Fault[] = []
-  const state = { requests: [] as Recorded[], cancelled: 0, aborted: 0, streamsCompleted: 0 }
+  const state = { requests: [] as Recorded[], cancelled: 0, aborted: 0, streamsCompleted: 0, ...holdGate() }
   let counter = 0
 
   const server = Bun.serve({
@@ -189,7 +193,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       return state.streamsCompleted
     },
     fault: (fault) => void faults.push(fault),
+    release: () => state.release(),
     reset() {
+      state.release()
+      Object.assign(state, holdGate())
       faults.length = 0
       state.requests = []
       state.cancelled = state.aborted = state.streamsCompleted = 0
@@ -224,7 +231,13 @@ function chatCompletion(json: any, id: number) {
   }
 }
 
-function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number }): Response {
+function holdGate() {
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  return { held, release }
+}
+
+function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
   const words = answerFor(json).split(/(?<= )/)
   const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: json.model }
   const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
@@ -241,6 +254,7 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (fault.chunkDelayMs && index > 0) await sleep(fault.chunkDelayMs)
+      if (fault.holdAfterChunks !== undefined && index === fault.holdAfterChunks) await state.held
       if (fault.cutAfterChunks !== undefined && index > fault.cutAfterChunks) {
         controller.error(new Error('stream cut by fault injection'))
         return
