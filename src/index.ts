@@ -1,9 +1,12 @@
 import { createApp } from './app'
+import { handleCliFlags } from './cli'
 import { ConfigError, loadConfig } from './config'
 import { serve } from './server'
 import { VERSION } from './version'
 
 const log = (line: string) => console.log(line)
+
+if (handleCliFlags(process.argv.slice(2), log)) process.exit(0)
 
 let config
 try {

@@ -99,7 +99,7 @@ describe('CORS with the default CORS_ORIGINS (any origin)', () => {
       expect(exposed).toContain(name)
     }
     expect(response.headers.get('x-request-id')).toBeTruthy()
-    expect((await response.json()).choices[0].message.content).toBe('Echo: Hello from a browser extension')
+    expect(((await response.json()) as any).choices[0].message.content).toBe('Echo: Hello from a browser extension')
     expect(proxy.upstream.requests).toHaveLength(1)
     // The browser's Origin is the client's business, but the proxy key never is the upstream's.
     expect(JSON.stringify(proxy.upstream.requests[0]!.headers)).not.toContain(PROXY_KEY)
@@ -120,7 +120,7 @@ describe('CORS with the default CORS_ORIGINS (any origin)', () => {
       expect(response.status).toBe(401)
       expect([EXTENSION, '*']).toContain(response.headers.get('access-control-allow-origin')!)
       expect(list(response.headers.get('access-control-expose-headers'))).toContain('x-request-id')
-      const body = await response.json()
+      const body = (await response.json()) as any
       expect(body.error.code).toBe('invalid_api_key')
     }
     expect(proxy.upstream.requests).toEqual([])
@@ -135,7 +135,7 @@ describe('CORS with the default CORS_ORIGINS (any origin)', () => {
     const upstreamError = await postJson(`${proxy.baseURL}/chat/completions`, chat, { ...auth(), origin: EXTENSION })
     expect(upstreamError.status).toBe(503)
     expect([EXTENSION, '*']).toContain(upstreamError.headers.get('access-control-allow-origin')!)
-    expect((await upstreamError.json()).error.message).toBe('injected 503')
+    expect(((await upstreamError.json()) as any).error.message).toBe('injected 503')
   })
 })
 
@@ -161,7 +161,7 @@ describe('CORS on a 429', () => {
     for (const name of ['retry-after', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests']) {
       expect(exposed).toContain(name)
     }
-    const body = await limited.json()
+    const body = (await limited.json()) as any
     expect(body.error.code).toBe('rate_limit_exceeded')
     expect(proxy.upstream.requests).toHaveLength(1)
   })

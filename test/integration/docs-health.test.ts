@@ -14,7 +14,7 @@ describe('GET /health', () => {
   test('200 without auth, and the upstream is not called', async () => {
     const response = await fetch(`${proxy.url}/health`)
     expect(response.status).toBe(200)
-    const body = await response.json()
+    const body = (await response.json()) as any
     expect(body.status).toBe('ok')
     expect(response.headers.get('x-request-id')).toBeTruthy()
     expect(proxy.upstream.requests).toEqual([])
@@ -60,7 +60,7 @@ describe('GET /swagger', () => {
     expect(specUrl.origin).toBe(proxy.url)
     const spec = await fetch(specUrl)
     expect(spec.status).toBe(200)
-    expect((await spec.json()).openapi).toMatch(/^3\./)
+    expect(((await spec.json()) as any).openapi).toMatch(/^3\./)
   })
 })
 
@@ -69,7 +69,7 @@ describe('GET /swagger/json', () => {
     const response = await fetch(`${proxy.url}/swagger/json`)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('application/json')
-    const doc = await response.json()
+    const doc = (await response.json()) as any
     expect(doc.openapi).toMatch(/^3\./)
 
     const chat = doc.paths['/v1/chat/completions']?.post
@@ -90,7 +90,7 @@ describe('GET /swagger/json', () => {
   })
 
   test('a bearer security scheme that the OpenAI routes use', async () => {
-    const doc = await (await fetch(`${proxy.url}/swagger/json`)).json()
+    const doc = (await (await fetch(`${proxy.url}/swagger/json`)).json()) as any
     const schemes: Record<string, any> = doc.components?.securitySchemes ?? {}
     const bearer = Object.entries(schemes).filter(([, s]) => s.type === 'http' && String(s.scheme).toLowerCase() === 'bearer')
     expect(bearer.length).toBeGreaterThan(0)

@@ -130,8 +130,11 @@ test('the openai SDK sees an OpenAI.BadRequestError with status 400 and the fiel
   expect(error.param).toBe('model')
   expect(proxy.upstream.requests).toEqual([])
 
-  // Same promise, asserted the way a caller would.
-  await expect(client.chat.completions.create({ model: 123 as any, messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError)
+  // Asserted the way a caller would. The SDK's APIPromise is a lazy Promise subclass whose own state is a
+  // resolved placeholder, and bun's `rejects` reads that state directly, so await it inside a plain async function.
+  await expect((async () => await client.chat.completions.create({ model: 123 as any, messages: [] }))()).rejects.toBeInstanceOf(
+    OpenAI.BadRequestError
+  )
 
   const ok = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still alive' }] })
   expect(ok.choices[0]!.message.content).toBe('Echo: still alive')
