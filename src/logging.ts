@@ -18,5 +18,6 @@ export function accessLogLine(request: Request, info: RequestInfo, now = perform
     `cache=${info.cache ?? '-'}`,
     `client=${info.client ?? '-'}`,
     `id=${info.id}`,
+    ...(info.streamEnd ? [`stream=${info.streamEnd}`] : []),
   ].join(' ')
 }

@@ -1,3 +1,5 @@
+import type { StreamEnd } from './streaming/tap'
+
 // Per-request facts shared by the server wrapper (which logs) and the routes (which learn the client, the
 // cache result and whether the body streams). Keyed by the Request object itself, so no Elysia hook scoping
 // decides who can see it.
@@ -13,6 +15,8 @@ export interface RequestInfo {
   status?: number
   /** The body is still streaming; the log line waits for its end. */
   streaming?: boolean
+  /** How a streamed body ended. */
+  streamEnd?: StreamEnd
   onStreamEnd?: () => void
 }
 
@@ -37,8 +41,9 @@ export function requestInfo(request: Request): RequestInfo {
 }
 
 /** Called by a streamed body when it ends, however it ends. */
-export function endStream(info: RequestInfo) {
+export function endStream(info: RequestInfo, how?: StreamEnd) {
   if (!info.streaming) return
   info.streaming = false
+  info.streamEnd = how
   info.onStreamEnd?.()
 }

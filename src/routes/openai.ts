@@ -22,6 +22,14 @@ export interface ProxyDeps {
   limiter?: SlidingWindowLimiter
 }
 
+/**
+ * A stream the upstream breaks ends with the error event OpenAI itself sends mid-stream, which the SDKs
+ * raise as an APIError, rather than a reset connection that some clients take for a short answer.
+ */
+const STREAM_CUT_EVENT = new TextEncoder().encode(
+  `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete.', type: 'upstream_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`
+)
+
 /** Reads (listing models, fetching a file) spend nothing; everything else sent upstream counts. */
 const FREE_METHODS = new Set(['GET', 'HEAD'])
 
@@ -55,8 +63,13 @@ export function openaiRoutes(deps: ProxyDeps) {
     if (!response.body) return response
 
     info.streaming = true
-    // The cache's store-after-complete-answer seam: `onChunk` records, `onEnd(true)` stores.
-    const body = tapStream(response.body, { onEnd: () => endStream(info) })
+    // The cache's store-after-complete-answer seam: `onChunk` records, `onEnd('complete')` stores.
+    const sse = response.headers.get('content-type')?.startsWith('text/event-stream')
+    const body = tapStream(response.body, {
+      // How a JSON body ended is only worth a log field when it did not complete.
+      onEnd: (how) => endStream(info, sse || how !== 'complete' ? how : undefined),
+      onSourceError: sse ? () => STREAM_CUT_EVENT : undefined,
+    })
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
   }
 

@@ -3,18 +3,25 @@
 // client went away — counts as incomplete and cancels the source, which aborts the upstream request.
 // Modelled on Portkey's stream handler and hono's stream utils: the end callback runs exactly once.
 
+export type StreamEnd = 'complete' | 'cut' | 'cancelled'
+
 export interface TapHandlers {
   onChunk?: (chunk: Uint8Array) => void
-  onEnd?: (complete: boolean) => void
+  onEnd?: (end: StreamEnd) => void
+  /**
+   * The source broke. Returning bytes sends them as the last chunk and ends the stream cleanly (an SSE error
+   * event that SDKs raise as an error); returning nothing passes the failure on as a broken stream.
+   */
+  onSourceError?: (error: unknown) => Uint8Array | undefined
 }
 
 export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandlers): ReadableStream<Uint8Array> {
   const reader = source.getReader()
   let ended = false
-  const end = (complete: boolean) => {
+  const end = (how: StreamEnd) => {
     if (ended) return
     ended = true
-    handlers.onEnd?.(complete)
+    handlers.onEnd?.(how)
   }
 
   return new ReadableStream<Uint8Array>({
@@ -23,18 +30,24 @@ export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandl
         const { done, value } = await reader.read()
         if (done) {
           controller.close()
-          end(true)
+          end('complete')
           return
         }
         handlers.onChunk?.(value)
         controller.enqueue(value)
       } catch (error) {
-        end(false)
-        controller.error(error)
+        end('cut')
+        const last = handlers.onSourceError?.(error)
+        if (last) {
+          controller.enqueue(last)
+          controller.close()
+        } else {
+          controller.error(error)
+        }
       }
     },
     async cancel(reason) {
-      end(false)
+      end('cancelled')
       await reader.cancel(reason).catch(() => {})
     },
   })

@@ -21,7 +21,7 @@ describe('key protection', () => {
   ])('%s → 401 in OpenAI shape, upstream never called', async (_, headers) => {
     const response = await postJson(`${proxy.baseURL}/chat/completions`, chat, headers as Record<string, string>)
     expect(response.status).toBe(401)
-    const body = await response.json()
+    const body: any = await response.json()
     expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key', param: null })
     expect(JSON.stringify(body)).not.toContain(REAL_KEY)
     expect(proxy.upstream.requests).toHaveLength(0)

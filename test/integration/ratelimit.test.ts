@@ -25,7 +25,7 @@ describe('MODEL_RATE_LIMIT', () => {
     expect(retryAfter).toBeLessThanOrEqual(60)
     expect(limited.headers.get('x-ratelimit-limit-requests')).toBe('2')
     expect(limited.headers.get('x-ratelimit-remaining-requests')).toBe('0')
-    const body = await limited.json()
+    const body: any = await limited.json()
     expect(body.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded', param: null })
     expect(body.error.message).toContain('2 requests per minute')
     expect(proxy.upstream.requests).toHaveLength(2)

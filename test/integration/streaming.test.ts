@@ -51,6 +51,7 @@ describe('SSE pass-through', () => {
     // The upstream is still holding the rest of its answer: only a cancel from the proxy can end it now.
     await waitFor(() => proxy.upstream.cancelled === 1)
     expect(proxy.upstream.streamsCompleted).toBe(0)
+    await waitFor(() => proxy.logs.some((line) => line.endsWith('stream=cancelled')))
   })
 
   test('a client that disconnects before the upstream answers aborts the upstream request', async () => {
@@ -68,20 +69,30 @@ describe('SSE pass-through', () => {
     await waitFor(() => proxy.upstream.aborted === 1)
   })
 
-  test('a stream the upstream cuts mid-way reaches the client as a broken stream, not a clean end', async () => {
+  test('a stream the upstream cuts mid-way ends with an error event the SDK raises, never a clean short answer', async () => {
     // Paced, so the upstream's headers and first chunks are out before the cut.
     proxy.upstream.fault({ cutAfterChunks: 2, chunkDelayMs: 20 })
-    const stream = await proxy.client().chat.completions.create({ ...streamRequest(), stream: true })
+    const stream = await proxy.client().chat.completions.create(streamRequest())
     let text = ''
-    let failure: unknown
+    let failure: any
     try {
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? ''
     } catch (error) {
       failure = error
     }
-    expect(failure).toBeDefined()
-    expect(text).not.toBe('Echo: tell me a long story')
-    await waitFor(() => proxy.logs.some((line) => line.includes('/v1/chat/completions')))
+    expect(failure?.constructor?.name).toBe('APIError')
+    expect(failure.error.code).toBe('upstream_stream_interrupted')
+    expect(text).toBe('Echo: tell ')
+    await waitFor(() => proxy.logs.some((line) => line.endsWith('stream=cut')))
+  })
+
+  test('raw SSE view of a cut stream: the data so far, then the error event, and no [DONE]', async () => {
+    proxy.upstream.fault({ cutAfterChunks: 2, chunkDelayMs: 20 })
+    const response = await postJson(`${proxy.baseURL}/chat/completions`, streamRequest())
+    const events = await new SseReader(response).rest()
+    expect(events).toHaveLength(4)
+    expect(JSON.parse(events.at(-1)!).error.type).toBe('upstream_error')
+    expect(events).not.toContain('[DONE]')
   })
 
   test('the access log line of a stream is written when the stream ends', async () => {
@@ -95,6 +106,6 @@ describe('SSE pass-through', () => {
     proxy.upstream.release()
     await events.rest()
     await waitFor(() => proxy.logs.length === before + 1)
-    expect(proxy.logs.at(-1)).toMatch(/ POST \/v1\/chat\/completions 200 /)
+    expect(proxy.logs.at(-1)).toMatch(/ POST \/v1\/chat\/completions 200 .* stream=complete$/)
   })
 })
