@@ -20,14 +20,18 @@ try {
 const server = serve(createApp({ config, log }), config, log)
 log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${new URL(config.baseUrl).origin}`)
 
-// Graceful stop: refuse new connections, let in-flight answers finish.
+// Graceful stop: refuse new connections and let in-flight answers finish, but not forever (a client can
+// hold a stream open for minutes). A second signal stops at once.
+const DRAIN_MS = 10_000
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
     if (stopping) process.exit(1)
     stopping = true
-    log(`${signal} received, finishing in-flight requests`)
-    await server.stop()
+    log(`${signal} received, finishing in-flight requests (at most ${DRAIN_MS / 1000}s)`)
+    const drained = await Promise.race([server.stop().then(() => true), Bun.sleep(DRAIN_MS).then(() => false)])
+    if (!drained) await server.stop(true)
+    log(drained ? 'stopped' : 'stopped, cutting requests still open')
     process.exit(0)
   })
 }
