@@ -171,8 +171,9 @@ export function loadConfig(env: Env): Config {
     maxOutputTokens: int('MAX_OUTPUT_TOKENS', 300),
     cache: {
       allowed: bool('CACHE_ALLOWED', true),
-      // Not trimmed: the default's trailing space is part of the word.
-      skipWord: env.CACHE_SKIP_WORD ?? '/skip_cache ',
+      // Not trimmed: the default's trailing space is part of the word. Blank means the default, since an
+      // empty word would prefix every message and bypass the cache for all.
+      skipWord: env.CACHE_SKIP_WORD ? env.CACHE_SKIP_WORD : '/skip_cache ',
       similarityThreshold: threshold,
       context,
       ttlSeconds: int('CACHE_TTL_SECONDS', 7 * 24 * 3600, 1),

@@ -26,15 +26,9 @@ export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandl
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      let read: Awaited<ReturnType<typeof reader.read>>
       try {
-        const { done, value } = await reader.read()
-        if (done) {
-          controller.close()
-          end('complete')
-          return
-        }
-        handlers.onChunk?.(value)
-        controller.enqueue(value)
+        read = await reader.read()
       } catch (error) {
         end('cut')
         const last = handlers.onSourceError?.(error)
@@ -44,7 +38,23 @@ export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandl
         } else {
           controller.error(error)
         }
+        return
       }
+      if (read.done) {
+        controller.close()
+        end('complete')
+        return
+      }
+      try {
+        handlers.onChunk?.(read.value)
+      } catch (error) {
+        // Our own recorder failed: nobody will read the rest, so stop the upstream from spending on it.
+        end('cut')
+        await reader.cancel(error).catch(() => {})
+        controller.error(error)
+        return
+      }
+      controller.enqueue(read.value)
     },
     async cancel(reason) {
       end('cancelled')

@@ -207,4 +207,24 @@ describe('tapStream', () => {
     expect(src.pulls).toBe(afterOne + 1)
     await reader.cancel()
   })
+
+  // BUG (src/streaming/tap.ts, the catch in pull): an exception thrown by the owner's own onChunk is handled as
+  // if the *source* broke: onSourceError is asked for a "stream cut" event, and the source reader is never
+  // cancelled, so the upstream request keeps running (and billing tokens) with nobody reading it.
+  test('a throwing onChunk cancels the source and is not reported as a source error', async () => {
+    const src = source(['a', 'b', 'c'].map(bytes))
+    const sourceErrors: unknown[] = []
+    const out = tapStream(src.stream, {
+      onChunk: () => {
+        throw new Error('cache recorder failed')
+      },
+      onSourceError: (error) => {
+        sourceErrors.push(error)
+        return undefined
+      },
+    })
+    await new Response(out).text().catch(() => {})
+    expect(sourceErrors).toEqual([])
+    expect(src.cancelled).toHaveLength(1)
+  })
 })
