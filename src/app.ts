@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import type { AnswerCache } from './cache/answer-cache'
 import type { Config } from './config'
 import type { LogSink } from './logging'
 import { corsPlugin } from './plugins/cors'
@@ -14,12 +15,14 @@ import { createUpstream, type Upstream } from './upstream/client'
 export interface AppDeps {
   config: Config
   log: LogSink
+  /** Opened by the caller (it does I/O); absent when CACHE_ALLOWED is false. */
+  cache?: AnswerCache
   upstream?: Upstream
   limiter?: SlidingWindowLimiter
 }
 
 /** Builds the app from its dependencies; no I/O happens here, so tests can build as many as they like. */
-export function createApp({ config, log, upstream, limiter }: AppDeps) {
+export function createApp({ config, log, cache, upstream, limiter }: AppDeps) {
   return new Elysia()
     .use(errorHandler(log))
     .use(requestId)
@@ -29,6 +32,8 @@ export function createApp({ config, log, upstream, limiter }: AppDeps) {
     .use(
       openaiRoutes({
         config,
+        log,
+        cache,
         gate: createGate(config),
         upstream: upstream ?? createUpstream({ baseUrl: config.baseUrl, key: config.openaiKey, timeoutMs: config.upstreamTimeoutMs }),
         limiter: limiter ?? (config.modelRateLimit > 0 ? new SlidingWindowLimiter({ limit: config.modelRateLimit }) : undefined),

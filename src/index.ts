@@ -1,4 +1,5 @@
 import { createApp } from './app'
+import { AnswerCache } from './cache/answer-cache'
 import { handleCliFlags } from './cli'
 import { ConfigError, loadConfig } from './config'
 import { serve } from './server'
@@ -17,7 +18,16 @@ try {
   process.exit(1)
 }
 
-const server = serve(createApp({ config, log }), config, log)
+let cache: AnswerCache | undefined
+try {
+  cache = config.cache.allowed ? await AnswerCache.open({ config, log }) : undefined
+} catch (error) {
+  console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
+  process.exit(1)
+}
+if (!cache) log('cache: off (CACHE_ALLOWED=false)')
+
+const server = serve(createApp({ config, log, cache }), config, log)
 log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${new URL(config.baseUrl).origin}`)
 
 // Graceful stop: refuse new connections and let in-flight answers finish, but not forever (a client can
@@ -31,6 +41,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     log(`${signal} received, finishing in-flight requests (at most ${DRAIN_MS / 1000}s)`)
     const drained = await Promise.race([server.stop().then(() => true), Bun.sleep(DRAIN_MS).then(() => false)])
     if (!drained) await server.stop(true)
+    // After the last answer is stored: the semantic index is saved so the next start need not rebuild it.
+    await cache?.close()
     log(drained ? 'stopped' : 'stopped, cutting requests still open')
     process.exit(0)
   })

@@ -15,7 +15,7 @@ export function accessLogLine(request: Request, info: RequestInfo, now = perform
     path.length > 200 ? `${path.slice(0, 200)}…` : path,
     info.status ?? 0,
     `${ms}ms`,
-    `cache=${info.cache ?? '-'}`,
+    `cache=${info.cache ?? '-'}${info.cacheMatch ? `/${info.cacheMatch}` : ''}`,
     `client=${info.client ?? '-'}`,
     `id=${info.id}`,
     ...(info.streamEnd ? [`stream=${info.streamEnd}`] : []),

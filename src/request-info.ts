@@ -12,6 +12,7 @@ export interface RequestInfo {
   /** Short hash of the client identity, once authenticated. */
   client?: string
   cache?: 'HIT' | 'MISS' | 'BYPASS'
+  cacheMatch?: 'exact' | 'semantic'
   status?: number
   /** The body is still streaming; the log line waits for its end. */
   streaming?: boolean

@@ -13,6 +13,10 @@ export interface TapHandlers {
    * event that SDKs raise as an error); returning nothing passes the failure on as a broken stream.
    */
   onSourceError?: (error: unknown) => Uint8Array | undefined
+  /** Rewrites what the client gets (after `onChunk` saw the original); undefined forwards nothing. */
+  transform?: (chunk: Uint8Array) => Uint8Array | undefined
+  /** Bytes still held by `transform` when the source ends. */
+  flush?: () => Uint8Array | undefined
 }
 
 export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandlers): ReadableStream<Uint8Array> {
@@ -41,6 +45,8 @@ export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandl
         return
       }
       if (read.done) {
+        const rest = handlers.flush?.()
+        if (rest) controller.enqueue(rest)
         controller.close()
         end('complete')
         return
@@ -54,7 +60,8 @@ export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandl
         controller.error(error)
         return
       }
-      controller.enqueue(read.value)
+      const out = handlers.transform ? handlers.transform(read.value) : read.value
+      if (out) controller.enqueue(out)
     },
     async cancel(reason) {
       end('cancelled')

@@ -30,6 +30,11 @@ export interface Fault {
   gzip?: boolean
   /** Stream: after this many chunks, wait for `release()` before sending the rest. */
   holdAfterChunks?: number
+  /**
+   * The path the fault is for. Without one it applies to the next request that is not for /v1/embeddings,
+   * so the cache's own embedding lookups do not take faults meant for the model call.
+   */
+  path?: string
 }
 
 export interface FakeUpstream {
@@ -50,20 +55,33 @@ export interface FakeUpstream {
 }
 
 export const FAKE_MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']
-export const EMBEDDING_DIMENSIONS = 16
+export const EMBEDDING_DIMENSIONS = 256
 
 const encoder = new TextEncoder()
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A deterministic unit vector per text: words hashed into buckets, so shared words mean nearby vectors. */
+// Words that carry no meaning for the fake embedding, and a few synonyms, so that paraphrases land near
+// each other and different questions far apart — deterministically, with no model.
+const STOPWORDS = new Set('a an the is are was were be of to in on for what whats how do does can could please tell me my i you it this that which with about and or'.split(' '))
+const SYNONYMS: Record<string, string> = { city: 'capital', height: 'tall', high: 'tall', author: 'wrote', written: 'wrote', explain: 'describe', meaning: 'describe' }
+
+/** A deterministic unit vector per text: content words hashed into signed buckets. */
 export function fakeEmbedding(text: string, dimensions = EMBEDDING_DIMENSIONS): number[] {
   const vector = new Array<number>(dimensions).fill(0)
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const raw of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (STOPWORDS.has(raw)) continue
+    const word = SYNONYMS[raw] ?? raw
     const hash = Number(Bun.hash(word) % BigInt(dimensions * 2))
     vector[hash % dimensions]! += hash < dimensions ? 1 : -1
   }
   const norm = Math.hypot(...vector) || 1
   return vector.map((v) => v / norm)
+}
+
+export function fakeSimilarity(a: string, b: string): number {
+  const x = fakeEmbedding(a)
+  const y = fakeEmbedding(b)
+  return x.reduce((sum, v, i) => sum + v * y[i]!, 0)
 }
 
 function lastUserText(messages: any[]): string {
@@ -87,7 +105,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     idleTimeout: 0,
     async fetch(request) {
       const url = new URL(request.url)
-      const fault = faults.shift() ?? {}
+      const at = faults.findIndex((f) => (f.path ? f.path === url.pathname : url.pathname !== '/v1/embeddings'))
+      const fault = at === -1 ? {} : faults.splice(at, 1)[0]!
       const recorded: Recorded = {
         method: request.method,
         path: url.pathname + url.search,
@@ -219,14 +238,25 @@ function reply(body: object, fault: Fault): Response {
   return new Response(JSON.stringify(body), { headers })
 }
 
+/** With tools offered and the weather asked about, the fake model calls the first tool. */
+function toolCallFor(json: any): { id: string; name: string; arguments: string } | undefined {
+  const name = json?.tools?.[0]?.function?.name
+  if (!name || !lastUserText(json.messages).toLowerCase().includes('weather')) return undefined
+  return { id: 'call_fake_1', name, arguments: JSON.stringify({ city: 'Paris', unit: 'celsius' }) }
+}
+
 function chatCompletion(json: any, id: number) {
   const content = answerFor(json)
+  const call = toolCallFor(json)
+  const message = call
+    ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] }
+    : { role: 'assistant', content, refusal: null }
   return {
     id: `chatcmpl-${id}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: json.model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop', logprobs: null }],
     usage: { prompt_tokens: 10, completion_tokens: content.split(' ').length, total_tokens: 10 + content.split(' ').length },
   }
 }
@@ -241,10 +271,20 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
   const words = answerFor(json).split(/(?<= )/)
   const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: json.model }
   const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
+  const call = toolCallFor(json)
+  const delta = (d: object, finish: string | null = null) => event({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] })
+  const answer = call
+    ? [
+        delta({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+        // Arguments arrive split mid-token, as OpenAI sends them.
+        ...[call.arguments.slice(0, 7), call.arguments.slice(7, 19), call.arguments.slice(19)].map((part) =>
+          delta({ tool_calls: [{ index: 0, function: { arguments: part } }] })
+        ),
+        delta({}, 'tool_calls'),
+      ]
+    : [delta({ role: 'assistant', content: '' }), ...words.map((word) => delta({ content: word })), delta({}, 'stop')]
   const chunks = [
-    event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }),
-    ...words.map((word) => event({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })),
-    event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+    ...answer,
     ...(json.stream_options?.include_usage
       ? [event({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length } })]
       : []),

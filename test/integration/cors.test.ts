@@ -2,7 +2,7 @@
 // Authorization literally, and every answer — errors included — must be readable from the allowed origin.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
-import { PROXY_KEY, auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
+import { PROXY_KEY, auth, postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
 const EXTENSION = 'chrome-extension://abcdefg'
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello from a browser extension' }] }
@@ -47,7 +47,7 @@ function expectPreflightAllows(response: Response, origin: string, requestHeader
 describe('CORS with the default CORS_ORIGINS (any origin)', () => {
   let proxy: TestProxy
   beforeAll(async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '0' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0' })
   })
   afterAll(() => proxy.stop())
   beforeEach(() => proxy.upstream.reset())
@@ -142,7 +142,7 @@ describe('CORS with the default CORS_ORIGINS (any origin)', () => {
 describe('CORS on a 429', () => {
   let proxy: TestProxy
   beforeAll(async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '1' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1' })
   })
   afterAll(() => proxy.stop())
 
@@ -172,7 +172,7 @@ describe('CORS with CORS_ORIGINS=https://allowed.example', () => {
   const EVIL = 'https://evil.example'
   let proxy: TestProxy
   beforeAll(async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '0', CORS_ORIGINS: ALLOWED })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0', CORS_ORIGINS: ALLOWED })
   })
   afterAll(() => proxy.stop())
   beforeEach(() => proxy.upstream.reset())

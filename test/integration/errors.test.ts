@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { waitFor } from '../helpers/sse'
-import { PROXY_KEY, REAL_KEY, auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
+import { PROXY_KEY, REAL_KEY, auth, postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
 let proxy: TestProxy
 beforeAll(async () => {
-  proxy = await startProxy({ MODEL_RATE_LIMIT: '0', MAX_BODY_SIZE: '64kb', UPSTREAM_TIMEOUT_MS: '300' })
+  proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0', MAX_BODY_SIZE: '64kb', UPSTREAM_TIMEOUT_MS: '300' })
 })
 afterAll(() => proxy.stop())
 beforeEach(() => proxy.upstream.reset())
@@ -54,7 +54,7 @@ describe('errors the proxy makes', () => {
     const closed = Bun.serve({ port: 0, fetch: () => new Response() })
     const port = closed.port
     await closed.stop(true)
-    const down = await startProxy({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` })
+    const down = await startProxy({ ...PASS_THROUGH_ONLY, OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` })
     try {
       const response = await postJson(`${down.baseURL}/chat/completions`, chat)
       expect(response.status).toBe(502)

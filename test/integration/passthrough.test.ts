@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { toFile } from 'openai'
 import { audioBytes, fakeEmbedding } from '../helpers/fake-upstream'
-import { REAL_KEY, auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
+import { REAL_KEY, auth, postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
 let proxy: TestProxy
 beforeAll(async () => {
-  proxy = await startProxy({ MODEL_RATE_LIMIT: '0', MAX_OUTPUT_TOKENS: '300' })
+  proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0', MAX_OUTPUT_TOKENS: '300' })
 })
 afterAll(() => proxy.stop())
 beforeEach(() => proxy.upstream.reset())
@@ -90,7 +90,7 @@ describe('output cap on chat', () => {
   })
 
   test('MAX_OUTPUT_TOKENS=0 leaves the request alone', async () => {
-    const uncapped = await startProxy({ MAX_OUTPUT_TOKENS: '0', MODEL_RATE_LIMIT: '0' })
+    const uncapped = await startProxy({ ...PASS_THROUGH_ONLY, MAX_OUTPUT_TOKENS: '0', MODEL_RATE_LIMIT: '0' })
     try {
       await postJson(`${uncapped.baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4096 })
       expect(uncapped.upstream.requests[0]!.json.max_tokens).toBe(4096)

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
+import { auth, postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
 let proxy: TestProxy | undefined
 afterEach(() => proxy?.stop())
@@ -9,7 +9,7 @@ const send = (headers: Record<string, string> = auth()) => postJson(`${proxy!.ba
 
 describe('MODEL_RATE_LIMIT', () => {
   test('over the limit: 429 in OpenAI shape with Retry-After and x-ratelimit headers; the upstream is not called', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '2' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '2' })
     const first = await send()
     expect(first.status).toBe(200)
     expect(first.headers.get('x-ratelimit-limit-requests')).toBe('2')
@@ -32,7 +32,7 @@ describe('MODEL_RATE_LIMIT', () => {
   })
 
   test('the SDK sees a RateLimitError', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '1' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1' })
     const client = proxy.client()
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a' }] })
     const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'b' }] }).catch((e) => e)
@@ -41,7 +41,7 @@ describe('MODEL_RATE_LIMIT', () => {
   })
 
   test('reads (GET /v1/models) do not spend the limit; other model calls do', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '1' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1' })
     const client = proxy.client()
     for (let i = 0; i < 3; i++) await client.models.list()
     await client.embeddings.create({ model: 'text-embedding-3-small', input: 'one' })
@@ -50,14 +50,14 @@ describe('MODEL_RATE_LIMIT', () => {
   })
 
   test('several proxy keys: each key has its own window', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '1', PROXY_KEY: 'key-one-aaaaaaaa,key-two-bbbbbbbb' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1', PROXY_KEY: 'key-one-aaaaaaaa,key-two-bbbbbbbb' })
     expect((await send(auth('key-one-aaaaaaaa'))).status).toBe(200)
     expect((await send(auth('key-one-aaaaaaaa'))).status).toBe(429)
     expect((await send(auth('key-two-bbbbbbbb'))).status).toBe(200)
   })
 
   test('one shared key behind a trusted proxy: each forwarded address has its own window, and spoofed entries are ignored', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '1', TRUST_PROXY: '1' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1', TRUST_PROXY: '1' })
     const from = (chain: string) => ({ ...auth(), 'x-forwarded-for': chain })
     expect((await send(from('203.0.113.7'))).status).toBe(200)
     expect((await send(from('203.0.113.7'))).status).toBe(429)
@@ -67,13 +67,13 @@ describe('MODEL_RATE_LIMIT', () => {
   })
 
   test('without TRUST_PROXY, X-Forwarded-For is ignored (the socket address counts)', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '1' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1' })
     expect((await send({ ...auth(), 'x-forwarded-for': '203.0.113.1' })).status).toBe(200)
     expect((await send({ ...auth(), 'x-forwarded-for': '203.0.113.2' })).status).toBe(429)
   })
 
   test('MODEL_RATE_LIMIT=0 disables the limit and its headers', async () => {
-    proxy = await startProxy({ MODEL_RATE_LIMIT: '0' })
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0' })
     for (let i = 0; i < 6; i++) {
       const response = await send()
       expect(response.status).toBe(200)

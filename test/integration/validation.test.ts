@@ -3,11 +3,11 @@
 
 import OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
-import { PROXY_KEY, REAL_KEY, auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
+import { PROXY_KEY, REAL_KEY, auth, postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
 let proxy: TestProxy
 beforeAll(async () => {
-  proxy = await startProxy({ MODEL_RATE_LIMIT: '0' })
+  proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0' })
 })
 afterAll(() => proxy.stop())
 beforeEach(() => proxy.upstream.reset())

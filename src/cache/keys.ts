@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto'
+import type { CacheContext } from '../config'
+import type { JsonObject } from '../openai/validate'
+
+// Cache keys: a hash of the canonical JSON of everything that decides the answer. The list below is of
+// fields that do NOT decide it; anything else (including fields we have never heard of) splits the key,
+// because a cache hit must never be a wrong answer.
+
+export type { CachedEndpoint } from './answer'
+import type { CachedEndpoint } from './answer'
+
+const NOT_DECIDING = new Set([
+  'stream',
+  'stream_options',
+  'user',
+  'metadata',
+  'store',
+  'service_tier',
+  'safety_identifier',
+  'prompt_cache_key',
+  // Embeddings are stored as floats and rendered in whichever encoding the client asks for.
+  'encoding_format',
+])
+
+export interface CacheKeys {
+  /** Same key ⇒ same answer. */
+  exact: string
+  /** Entries that may answer each other by meaning: same everything but the last user message. */
+  partition: string
+  /** The text matched by meaning; absent when only exact hits are safe (tool results, images, embeddings). */
+  semanticText?: string
+}
+
+/** JSON with object keys sorted at every level, so field order never splits a key. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .filter((key) => (value as JsonObject)[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as JsonObject)[key])}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value ?? null)
+}
+
+const hash = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex')
+
+function deciding(body: JsonObject, without: string): JsonObject {
+  const params: JsonObject = {}
+  for (const [key, value] of Object.entries(body)) if (key !== without && !NOT_DECIDING.has(key)) params[key] = value
+  return params
+}
+
+/** The plain text of a message's content, or undefined when it holds anything but text (images, audio). */
+export function textOf(content: unknown): string | undefined {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return undefined
+  const parts: string[] = []
+  for (const part of content) {
+    if (part?.type !== 'text' || typeof part.text !== 'string') return undefined
+    parts.push(part.text)
+  }
+  return parts.join('\n')
+}
+
+const SYSTEM_ROLES = new Set(['system', 'developer'])
+
+export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: CacheContext): CacheKeys {
+  switch (endpoint) {
+    case 'embeddings':
+      return { exact: hash({ endpoint, ...deciding(body, '') }), partition: '' }
+    case 'completions': {
+      const params = deciding(body, 'prompt')
+      return {
+        exact: hash({ endpoint, params, prompt: body.prompt }),
+        partition: hash({ endpoint, params }),
+        semanticText: typeof body.prompt === 'string' ? body.prompt : undefined,
+      }
+    }
+    case 'chat': {
+      const params = deciding(body, 'messages')
+      const messages = body.messages as JsonObject[]
+      const last = messages[messages.length - 1]!
+      const { content, ...lastShape } = last
+      // Under `last`, earlier turns do not count (the original Proxy GPT behaviour): only the system prompt.
+      const earlier = context === 'full' ? messages.slice(0, -1) : messages.slice(0, -1).filter((m) => SYSTEM_ROLES.has(m.role as string))
+      return {
+        exact: hash({ endpoint, params, earlier, last }),
+        partition: hash({ endpoint, params, earlier, lastShape }),
+        semanticText: last.role === 'user' ? textOf(content) : undefined,
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { rename, rm } from 'node:fs/promises'
+import { Index, MetricKind, ScalarKind } from 'usearch'
+
+// The in-memory half of the semantic cache: a usearch HNSW index of question embeddings, keyed by the
+// SQLite entry id. It only proposes candidates; similarity is then computed exactly from the stored
+// embedding, so i8 quantization (half the memory of f16, recall ≥ 0.999) costs no accuracy.
+//
+// usearch aborts the whole process (std::bad_alloc) on a corrupt file, so a file is only handed to it
+// after its checksum and fingerprint, written beside it on save, have been verified.
+
+export interface IndexFingerprint {
+  model: string
+  dims: number
+  count: number
+  maxId: number
+  sumId: number
+}
+
+interface SavedMeta {
+  version: 1
+  fingerprint: IndexFingerprint
+  checksum: string
+  bytes: number
+}
+
+export type LoadResult = 'loaded' | 'missing' | 'stale' | 'corrupt'
+
+async function checksum(path: string): Promise<string> {
+  const hasher = new Bun.CryptoHasher('md5')
+  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk)
+  return hasher.digest('hex')
+}
+
+function createIndex(dimensions: number): Index {
+  return new Index({
+    dimensions,
+    metric: MetricKind.Cos,
+    quantization: ScalarKind.I8,
+    connectivity: 0,
+    expansion_add: 0,
+    expansion_search: 0,
+    multi: false,
+  })
+}
+
+export class VectorIndex {
+  private index?: Index
+  private changed = false
+
+  constructor(readonly file: string) {}
+
+  get dimensions(): number | undefined {
+    return this.index?.dimensions()
+  }
+
+  get size(): number {
+    return this.index?.size() ?? 0
+  }
+
+  /** True when entries were added or removed since the last save or load. */
+  get dirty(): boolean {
+    return this.changed
+  }
+
+  add(id: number, vector: Float32Array) {
+    this.index ??= createIndex(vector.length)
+    if (vector.length !== this.index.dimensions()) return // another model's vector; it can never match
+    const key = BigInt(id)
+    if (this.index.contains(key)) return
+    this.index.add(key, vector)
+    this.changed = true
+  }
+
+  remove(ids: number[]) {
+    if (!this.index || ids.length === 0) return
+    for (const id of ids) if (this.index.remove(BigInt(id))) this.changed = true
+  }
+
+  search(vector: Float32Array, k: number): Array<{ id: number; distance: number }> {
+    if (!this.index || this.index.size() === 0 || vector.length !== this.index.dimensions()) return []
+    const matches = this.index.search(vector, Math.min(k, this.index.size()), 0)
+    const found: Array<{ id: number; distance: number }> = []
+    for (let i = 0; i < matches.keys.length; i++) found.push({ id: Number(matches.keys[i]), distance: matches.distances[i]! })
+    return found
+  }
+
+  /** Empties the index (before a rebuild). */
+  clear() {
+    this.index = undefined
+    this.changed = true
+  }
+
+  /** Writes the index and its fingerprint; a crash between the two renames leaves a mismatch, not a wrong index. */
+  async save(fingerprint: IndexFingerprint) {
+    const meta = `${this.file}.json`
+    if (!this.index || this.index.size() === 0) {
+      await rm(this.file, { force: true })
+      await rm(meta, { force: true })
+      this.changed = false
+      return
+    }
+    this.index.save(`${this.file}.tmp`)
+    this.changed = false
+    const saved: SavedMeta = {
+      version: 1,
+      fingerprint,
+      checksum: await checksum(`${this.file}.tmp`),
+      bytes: Bun.file(`${this.file}.tmp`).size,
+    }
+    await Bun.write(`${meta}.tmp`, JSON.stringify(saved))
+    await rename(`${this.file}.tmp`, this.file)
+    await rename(`${meta}.tmp`, meta)
+  }
+
+  /** Loads the saved index if it is intact and matches `expected` (what SQLite holds now). */
+  async load(expected: IndexFingerprint): Promise<LoadResult> {
+    const metaFile = Bun.file(`${this.file}.json`)
+    const indexFile = Bun.file(this.file)
+    if (!(await indexFile.exists())) return expected.count === 0 ? 'loaded' : 'missing'
+    let meta: SavedMeta
+    try {
+      meta = JSON.parse(await metaFile.text())
+    } catch {
+      return 'corrupt'
+    }
+    if (meta.version !== 1 || meta.bytes !== indexFile.size || meta.checksum !== (await checksum(this.file))) return 'corrupt'
+    const saved = meta.fingerprint
+    if (
+      saved.model !== expected.model ||
+      saved.count !== expected.count ||
+      saved.maxId !== expected.maxId ||
+      saved.sumId !== expected.sumId ||
+      (expected.dims !== 0 && saved.dims !== expected.dims)
+    )
+      return 'stale'
+    const index = createIndex(saved.dims)
+    index.load(this.file)
+    if (index.size() !== saved.count) return 'corrupt'
+    this.index = index
+    this.changed = false
+    return 'loaded'
+  }
+}

@@ -1,0 +1,67 @@
+import { endStream, type RequestInfo } from '../request-info'
+import { tapStream, type StreamEnd } from '../streaming/tap'
+import { UsageChunkFilter } from '../streaming/usage-filter'
+import { redactSecrets } from '../upstream/redact'
+
+// Hands an upstream response to the client: error bodies masked, bodies streamed chunk by chunk, and —
+// when the cache wants the answer — a copy of it taken on the way through.
+
+/**
+ * A stream the upstream breaks ends with the error event OpenAI itself sends mid-stream, which the SDKs
+ * raise as an APIError, rather than a reset connection that some clients take for a short answer.
+ */
+const STREAM_CUT_EVENT = new TextEncoder().encode(
+  `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete.', type: 'upstream_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`
+)
+
+export interface Capture {
+  /** Sees every upstream chunk of a streamed answer. */
+  chunk(chunk: Uint8Array): void
+  /** Called once: with the body text of a complete JSON answer, or how the stream ended, or 'failed'. */
+  done(outcome: StreamEnd | 'failed', jsonText?: string): void
+  /** Drop the usage chunk the proxy asked for on the client's behalf. */
+  dropUsage?: boolean
+}
+
+export async function relay(
+  response: Response,
+  info: RequestInfo,
+  extraHeaders: Record<string, string>,
+  secrets: readonly string[],
+  capture?: Capture
+): Promise<Response> {
+  for (const [name, value] of Object.entries(extraHeaders)) response.headers.set(name, value)
+  const init = { status: response.status, statusText: response.statusText, headers: response.headers }
+
+  if (response.status >= 400) {
+    capture?.done('failed')
+    // Small, and may quote a key back: read, mask, pass on with the upstream's status.
+    return new Response(redactSecrets(await response.text(), secrets), init)
+  }
+  if (!response.body) {
+    capture?.done('failed')
+    return response
+  }
+
+  const sse = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false
+  if (capture && !sse) {
+    const text = await response.text()
+    capture.done(response.status === 200 ? 'complete' : 'failed', text)
+    return new Response(text, init)
+  }
+
+  info.streaming = true
+  const filter = capture?.dropUsage ? new UsageChunkFilter() : undefined
+  const body = tapStream(response.body, {
+    onChunk: capture && ((chunk) => capture.chunk(chunk)),
+    transform: filter && ((chunk) => filter.push(chunk)),
+    flush: filter && (() => filter.flush()),
+    onEnd: (how) => {
+      capture?.done(how)
+      // How a JSON body ended is only worth a log field when it did not complete.
+      endStream(info, sse || how !== 'complete' ? how : undefined)
+    },
+    onSourceError: sse ? () => STREAM_CUT_EVENT : undefined,
+  })
+  return new Response(body, init)
+}
