@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CacheStore, packVector, unpackVector, type NewEntry } from '../../src/cache/store'
+import { VectorIndex } from '../../src/cache/vector-index'
+
+const dirs: string[] = []
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'proxy-gpt-unit-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+const unit = (...xs: number[]) => {
+  const v = Float32Array.from(xs)
+  const n = Math.hypot(...xs)
+  return v.map((x) => x / n)
+}
+const entry = (key: string, embedding?: Float32Array): NewEntry => ({
+  key,
+  partition: 'p',
+  endpoint: 'chat',
+  model: 'm',
+  prompt: key,
+  answer: { endpoint: 'chat', body: { choices: [{ index: 0, message: { role: 'assistant', content: key }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } } },
+  embedding,
+  embeddingModel: embedding ? 'e' : undefined,
+})
+
+describe('CacheStore', () => {
+  test('put, get, replace under the same key (the old id is reported removed), WAL mode', () => {
+    const store = CacheStore.open(join(tempDir(), 'c.sqlite'), { ttlMs: 60_000, maxEntries: 10 })
+    const removed: number[] = []
+    store.onRemove = (ids) => removed.push(...ids)
+    const first = store.put(entry('a', unit(1, 0)))
+    expect(store.getByKey('a')!.answer.body.choices[0].message.content).toBe('a')
+    const second = store.put({ ...entry('a'), prompt: 'newer' })
+    expect(second.id).toBeGreaterThan(first.id)
+    expect(removed).toEqual([first.id])
+    expect(store.count).toBe(1)
+    expect(store.getByKey('a')!.prompt).toBe('newer')
+    expect((store.db.query('PRAGMA journal_mode').get() as any).journal_mode).toBe('wal')
+    store.close()
+  })
+
+  test('TTL with an injected clock: expired entries are misses and are removed', () => {
+    let now = 1_000_000
+    const store = CacheStore.open(join(tempDir(), 'c.sqlite'), { ttlMs: 1000, maxEntries: 10, now: () => now })
+    const removed: number[] = []
+    store.onRemove = (ids) => removed.push(...ids)
+    const a = store.put(entry('a', unit(1, 0)))
+    now += 999
+    expect(store.getByKey('a')).toBeDefined()
+    expect(store.candidates([a.id])).toHaveLength(1)
+    now += 1
+    expect(store.candidates([a.id])).toHaveLength(0)
+    expect(store.getByKey('a')).toBeUndefined()
+    expect(removed).toEqual([a.id])
+    store.put(entry('b'))
+    now += 5000
+    expect(store.sweep()).toBe(1)
+    expect(store.count).toBe(0)
+    store.close()
+  })
+
+  test('least recently used eviction beyond maxEntries', () => {
+    let now = 0
+    const store = CacheStore.open(join(tempDir(), 'c.sqlite'), { ttlMs: 1e9, maxEntries: 2, now: () => now })
+    const removed: number[] = []
+    store.onRemove = (ids) => removed.push(...ids)
+    const a = store.put(entry('a'))
+    now = 1
+    const b = store.put(entry('b'))
+    now = 2
+    store.touch(a.id)
+    now = 3
+    store.put(entry('c'))
+    expect(removed).toEqual([b.id])
+    expect(store.getByKey('b')).toBeUndefined()
+    expect(store.getByKey('a')!.hits).toBe(1)
+    store.close()
+  })
+
+  test('embeddings round-trip through f16 within 1e-3, and vectors() pages in id order', () => {
+    const v = unit(0.1, -0.7, 0.3, 0.2)
+    const back = unpackVector(packVector(v))
+    back.forEach((x, i) => expect(Math.abs(x - v[i]!)).toBeLessThan(1e-3))
+    const store = CacheStore.open(join(tempDir(), 'c.sqlite'), { ttlMs: 1e9, maxEntries: 100 })
+    for (let i = 0; i < 5; i++) store.put(entry(`k${i}`, unit(1, i)))
+    store.put(entry('no-vector'))
+    const page1 = store.vectors('e', 0, 3)
+    const page2 = store.vectors('e', page1.at(-1)!.id, 3)
+    expect([...page1, ...page2].map((r) => r.id)).toEqual([1, 2, 3, 4, 5])
+    expect(store.vectorSummary('e')).toEqual({ count: 5, maxId: 5, sumId: 15 })
+    expect(store.vectorSummary('other-model').count).toBe(0)
+    store.close()
+  })
+})
+
+describe('VectorIndex', () => {
+  const fingerprint = { model: 'e', dims: 3, count: 2, maxId: 2, sumId: 3 }
+
+  test('search returns nearest ids; remove drops them', () => {
+    const index = new VectorIndex(join(tempDir(), 'i.usearch'))
+    index.add(1, unit(1, 0, 0))
+    index.add(2, unit(0, 1, 0))
+    expect(index.search(unit(0.9, 0.1, 0), 2)[0]!.id).toBe(1)
+    index.remove([1])
+    expect(index.search(unit(0.9, 0.1, 0), 2).map((m) => m.id)).toEqual([2])
+    expect(index.search(unit(1, 0), 2)).toEqual([]) // another dimension: never a match
+  })
+
+  test('save and load; a changed fingerprint is stale; a damaged file is corrupt and never handed to usearch', async () => {
+    const file = join(tempDir(), 'i.usearch')
+    const index = new VectorIndex(file)
+    index.add(1, unit(1, 0, 0))
+    index.add(2, unit(0, 1, 0))
+    await index.save(fingerprint)
+    expect(index.dirty).toBe(false)
+
+    const loaded = new VectorIndex(file)
+    expect(await loaded.load(fingerprint)).toBe('loaded')
+    expect(loaded.size).toBe(2)
+    expect(await new VectorIndex(file).load({ ...fingerprint, count: 3, maxId: 3, sumId: 6 })).toBe('stale')
+    expect(await new VectorIndex(file).load({ ...fingerprint, model: 'other' })).toBe('stale')
+    expect(await new VectorIndex(join(tempDir(), 'none.usearch')).load(fingerprint)).toBe('missing')
+
+    const bytes = await Bun.file(file).bytes()
+    bytes[bytes.length - 1]! ^= 0xff
+    writeFileSync(file, bytes)
+    expect(await new VectorIndex(file).load(fingerprint)).toBe('corrupt')
+    writeFileSync(`${file}.json`, '{not json')
+    expect(await new VectorIndex(file).load(fingerprint)).toBe('corrupt')
+  })
+})
