@@ -53,6 +53,7 @@ function parseArgs(argv: string[]): Options {
       if (v !== 'upstream' && v !== 'standin') fail(`--embeddings must be upstream or standin, not "${v}"`)
       options.source = v
     } else if (flag === '--list') options.list = true
+    else if (flag === '--') continue
     else if (flag === '--help' || flag === '-h') {
       console.log('usage: bun run bench/eval-cache/run.ts [--thresholds 0.70,0.75,...] [--embeddings upstream|standin] [--list]')
       process.exit(0)
@@ -179,7 +180,9 @@ function upstream(): Source {
         } catch {
           fail(`embeddings response from ${origin} is not JSON`)
         }
-        if (!Array.isArray(data) || data.length !== batch.length) fail(`embeddings response from ${origin} has ${data?.length ?? 'no'} vectors for ${batch.length} inputs`)
+        if (!Array.isArray(data) || data.length !== batch.length) {
+          fail(`embeddings response from ${origin} has ${data?.length ?? 'no'} vectors for ${batch.length} inputs`)
+        }
         for (const item of data) {
           const text = batch[item.index]
           const vector = item.embedding
@@ -236,7 +239,8 @@ function cosine(x: Float32Array, y: Float32Array): number {
 // ─── report ───────────────────────────────────────────────────────────────────────────────────────────────
 
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`)
-const row = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+const row = (cells: string[], widths: number[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
 
 interface Scored extends Pair {
   similarity: number
@@ -284,7 +288,8 @@ function matcherTable(scored: Scored[], thresholds: number[]) {
     const b = best(limit)
     console.log(
       b
-        ? `Best tested threshold with ${label}: ${b.t.toFixed(2)} (same-pair hit rate ${(100 * b.hit).toFixed(1)}%, wrong hits ${(100 * b.wrong).toFixed(1)}%)`
+        ? `Best tested threshold with ${label}: ${b.t.toFixed(2)} ` +
+            `(same-pair hit rate ${(100 * b.hit).toFixed(1)}%, wrong hits ${(100 * b.wrong).toFixed(1)}%)`
         : `No tested threshold keeps ${label}.`
     )
   }
@@ -299,7 +304,8 @@ function similarityTable(scored: Scored[]) {
     const s = scored.filter((p) => p.kind === k).map((p) => p.similarity).sort((x, y) => x - y)
     if (s.length === 0) continue
     const mean = s.reduce((x, y) => x + y, 0) / s.length
-    console.log(row([k, String(s.length), mean.toFixed(3), s[0]!.toFixed(3), s[s.length >> 1]!.toFixed(3), s[s.length - 1]!.toFixed(3)], widths))
+    const stats = [mean, s[0]!, s[s.length >> 1]!, s[s.length - 1]!].map((x) => x.toFixed(3))
+    console.log(row([k, String(s.length), ...stats], widths))
   }
 }
 
@@ -320,12 +326,17 @@ function guardTable(pairs: Pair[], list: boolean) {
     }
     const byReason = (r: GuardReason) => String(ps.filter((p) => !p.guard.ok && p.guard.reason === r).length)
     console.log(
-      row([k, String(ps.length), pct(rejected(ps), ps.length), byLang('en'), byLang('zh'), byReason('number'), byReason('entity'), byReason('negation')], widths)
+      row(
+        [k, String(ps.length), pct(rejected(ps), ps.length), byLang('en'), byLang('zh'),
+          byReason('number'), byReason('entity'), byReason('negation')],
+        widths
+      )
     )
   }
   const negatives = judged.filter((p) => p.kind === 'number' || p.kind === 'entity' || p.kind === 'negation')
   console.log(
-    `\nTargeted hard negatives (number + entity + negation) rejected: ${pct(negatives.filter((p) => !p.guard.ok).length, negatives.length).trim()} of ${negatives.length}.`
+    `\nTargeted hard negatives (number + entity + negation) rejected: ` +
+      `${pct(negatives.filter((p) => !p.guard.ok).length, negatives.length).trim()} of ${negatives.length}.`
   )
   if (list) {
     console.log('\nParaphrases the guard rejects (cache misses):')

@@ -69,7 +69,7 @@ taught study practice practise train travel invent inventor discover discovery a
 good great nice fine better best well correct true real right sure possible able simple simply easy easier
 easiest easily quick quickly fast faster fastest speed rate basic basics brief briefly detail details
 detailed main general generally specific specifically exactly exact common usual normal typical
-important whole full complete entire overall proper properly certain particular various new old big
+important current whole full complete entire overall proper properly certain particular various new old big
 bigger biggest large larger largest great greater greatest high higher highest tall taller tallest height
 size long longer longest length wide width far farther further furthest distance deep depth heavy weight
 weigh age temperature degree much many amount count total cost price worth value safe safer safest

@@ -17,7 +17,9 @@
 // - Swapped roles with the same words ("string to integer" vs "integer to string") and verbs kept in the
 //   common-word list ("read" is not, "write" is) pass; so do antonyms when both poles are common.
 // - Synonyms outside the common-word list ("delete" vs "remove", "population" vs "how many people live")
-//   turn a real paraphrase into a miss, the cheap side of the trade-off.
+//   turn a real paraphrase into a miss, the cheap side of the trade-off. So does "first" in the sense of
+//   "to begin with" ("which language should I learn first"): it always counts as the ordinal 1.
+// - Acronyms spelled like function words (US, IT) are read as the function word.
 
 import { ALIASES, COMMON_WORDS, STOPWORDS } from './guard-words'
 
@@ -40,8 +42,8 @@ interface Analysis {
   /** number key → how many times it occurs; see sameNumbers for what "soft" means. */
   numbers: Map<string, { hard: number; soft: number }>
   negated: boolean
-  /** Keys a question needs to find in the other one. */
-  entities: string[]
+  /** What a question needs to find in the other one. */
+  entities: Entity[]
   /** Every token's key, its stem, and the joins of neighbouring tokens ("real time" → "realtime"). */
   keys: Set<string>
   stems: Set<string>
@@ -56,7 +58,7 @@ function analyse(text: string): Analysis {
   const quotes = extractQuotes(t)
   const plain = t.replace(/[‘’ʼ]/g, "'")
   const words = tokenize(plain)
-  const { entities, keys, stems } = entityKeys(plain, words)
+  const { entities, keys, stems } = entityKeys(words)
   return {
     numbers: extractNumbers(plain),
     negated: isNegated(plain),
@@ -94,25 +96,25 @@ function addNumber(bag: NumberBag, key: string, soft = false) {
   bag.set(key, entry)
 }
 
-const UNITS: Record<string, number> = {
+// Maps, not object literals: `'constructor' in {}` is true, and "constructor" is a word of coding questions.
+const table = (entries: Record<string, number>) => new Map(Object.entries(entries))
+const UNITS = table({
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
   nineteen: 19,
-}
-const TENS: Record<string, number> = {
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-}
-const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 }
-const ORDINALS: Record<string, number> = {
+})
+const TENS = table({ twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 })
+const SCALES = table({ thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 })
+const ORDINALS = table({
   first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
   eleventh: 11, twelfth: 12, thirteenth: 13, fourteenth: 14, fifteenth: 15, sixteenth: 16, seventeenth: 17,
   eighteenth: 18, nineteenth: 19, twentieth: 20, thirtieth: 30, fortieth: 40, fiftieth: 50, sixtieth: 60,
   seventieth: 70, eightieth: 80, ninetieth: 90, hundredth: 100, thousandth: 1000, millionth: 1e6,
-}
+})
 // Words that are numbers on their own, so "twice" matches "two times" and "half" differs from "a quarter".
-const LONE: Record<string, number> = { twice: 2, half: 0.5, quarter: 0.25 }
+const LONE = table({ twice: 2, half: 0.5, quarter: 0.25 })
 // The number rule owns these; as entities they would reject "ninetieth" vs "90th" a second time, or wrongly.
-const NUMBER_WORDS = new Set(['hundred', 'dozen', ...[UNITS, TENS, SCALES, ORDINALS, LONE].flatMap(Object.keys)])
+const NUMBER_WORDS = new Set(['hundred', 'dozen', ...[UNITS, TENS, SCALES, ORDINALS, LONE].flatMap((t) => [...t.keys()])])
 
 // Ordinals get their own keys: "the 2 largest" and "the 2nd largest" are different questions.
 const ordinalKey = (n: number) => `#${canon(n)}`
@@ -145,31 +147,31 @@ const ZH_NOT_NUMBERS = new RegExp(
   ].join('|'),
   'g'
 )
-const ZH_DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
-}
-const ZH_SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
+const ZH_DIGITS = table({ 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 })
+const ZH_SMALL_UNITS = table({ 十: 10, 百: 100, 千: 1000 })
 const ZH_NUMERAL = '[零〇一二三四五六七八九十百千万亿两]'
-// After these, 一 is the article "a" (一个函数 = "a function"), so it is a soft 1.
 const ZH_PERCENT = new RegExp(`百分之(${ZH_NUMERAL}+|\\d+(?:\\.\\d+)?)`, 'g')
 const ZH_ORDINAL = new RegExp(`第\\s*(${ZH_NUMERAL}+|\\d+)`, 'g')
 const ZH_RUN = new RegExp(`${ZH_NUMERAL}+`, 'g')
 const ZH_SCALED_DIGITS = /(\d+(?:\.\d+)?)\s*([万亿千百])/g
-const ZH_SCALE: Record<string, number> = { 万: 1e4, 亿: 1e8, 千: 1e3, 百: 1e2 }
+const ZH_SCALE = table({ 万: 1e4, 亿: 1e8, 千: 1e3, 百: 1e2 })
+// After these, 一 is the article "a" (一个函数 = "a function"), so it is a soft 1.
 const ZH_MEASURE = new Set(
   '个种只条张篇段首封本件位句份道台部次遍下点些项组套串行幅把名家座款门支场顿口块天年月周晚夜分小秒'
 )
 
 function parseZhNumeral(run: string): number {
   // Digit-by-digit spelling without units: 二〇二四 = 2024.
-  if (run.length > 1 && !/[十百千万亿]/.test(run)) return Number([...run].map((c) => ZH_DIGITS[c]).join(''))
+  if (run.length > 1 && !/[十百千万亿]/.test(run)) return Number([...run].map((c) => ZH_DIGITS.get(c)).join(''))
   let total = 0
   let section = 0
   let current = 0
   for (const c of run) {
-    if (c in ZH_DIGITS) current = ZH_DIGITS[c]!
-    else if (c in ZH_SMALL_UNITS) {
-      section += (current || 1) * ZH_SMALL_UNITS[c]!
+    const digit = ZH_DIGITS.get(c)
+    const unit = ZH_SMALL_UNITS.get(c)
+    if (digit !== undefined) current = digit
+    else if (unit !== undefined) {
+      section += (current || 1) * unit
       current = 0
     } else if (c === '万') {
       total += (section + current || 1) * 1e4
@@ -198,7 +200,7 @@ function extractNumbers(text: string): NumberBag {
       return blank(m)
     })
     s = s.replace(ZH_SCALED_DIGITS, (m, n: string, unit: string) => {
-      addNumber(bag, canon(Number(n) * ZH_SCALE[unit]!))
+      addNumber(bag, canon(Number(n) * ZH_SCALE.get(unit)!))
       return blank(m)
     })
     const before = s
@@ -273,8 +275,13 @@ function englishNumbers(s: string, bag: NumberBag) {
     }
 
     const w = m[2]!.toLowerCase()
-    if (w in UNITS) {
-      const v = UNITS[w]!
+    const unit = UNITS.get(w)
+    const tens = TENS.get(w)
+    const scale = SCALES.get(w)
+    const ordinal = ORDINALS.get(w)
+    const lone = LONE.get(w)
+    if (unit !== undefined) {
+      const v = unit
       if (active && ((last === 'tens' && v < 10) || last === 'hundred' || last === 'scale' || last === 'and')) {
         current += v
         last = 'unit'
@@ -282,9 +289,9 @@ function englishNumbers(s: string, bag: NumberBag) {
         start(v, 'unit')
         soleOne = w === 'one'
       }
-    } else if (w in TENS) {
-      if (active && (last === 'hundred' || last === 'scale' || last === 'and')) current += TENS[w]!
-      else start(TENS[w]!, 'tens')
+    } else if (tens !== undefined) {
+      if (active && (last === 'hundred' || last === 'scale' || last === 'and')) current += tens
+      else start(tens, 'tens')
       last = 'tens'
     } else if (w === 'hundred') {
       if (active && last !== 'hundred' && last !== 'and') current = (current || 1) * 100
@@ -292,13 +299,13 @@ function englishNumbers(s: string, bag: NumberBag) {
       last = 'hundred'
       soleOne = false
       typed = undefined
-    } else if (w in SCALES) {
+    } else if (scale !== undefined) {
       if (active && last !== 'scale' && last !== 'and') {
-        total += (current || 1) * SCALES[w]!
+        total += (current || 1) * scale
         current = 0
       } else {
         start(0, 'scale')
-        total = SCALES[w]!
+        total = scale
       }
       last = 'scale'
       soleOne = false
@@ -311,17 +318,18 @@ function englishNumbers(s: string, bag: NumberBag) {
       typed = undefined
     } else if (w === 'and' && active && (last === 'hundred' || last === 'scale')) {
       last = 'and'
-    } else if (w in ORDINALS) {
-      const v = ORDINALS[w]!
+    } else if (ordinal !== undefined) {
+      const v = ordinal
       let value = v
-      if (active && v >= 100 && last !== 'scale' && last !== 'and') value = (total + (current || 1)) * v // "one hundredth"
-      else if (active && v < 100 && (last === 'tens' || last === 'hundred' || last === 'scale' || last === 'and')) value = total + current + v // "twenty-first"
+      const joins = last === 'tens' || last === 'hundred' || last === 'scale' || last === 'and'
+      if (active && v >= 100 && last !== 'scale' && last !== 'and') value = (total + (current || 1)) * v // one hundredth
+      else if (active && v < 100 && joins) value = total + current + v // twenty-first
       else flush()
       active = false
       addNumber(bag, ordinalKey(value))
-    } else if (w in LONE) {
+    } else if (lone !== undefined) {
       flush()
-      addNumber(bag, canon(LONE[w]!))
+      addNumber(bag, canon(lone))
     } else {
       flush()
     }
@@ -340,8 +348,14 @@ const EN_NEGATORS = new Set(
 )
 // Negations that do not negate the question: hedges about the asker, "or not" tails of yes/no questions,
 // "not only", "No. 5".
-const EN_NOT_NEGATIONS =
-  /\b(?:i(?:'m| am) not sure|not sure|i (?:do not|don't|dont) (?:know|understand)|(?:i have )?no idea|whether or not|or not|not only|no matter|no doubt|never mind)\b|\bno\.?(?=\s*\d)/g
+const EN_NOT_NEGATIONS = new RegExp(
+  [
+    "\\b(?:i(?:'m| am) not sure|not sure|i (?:do not|don't|dont) (?:know|understand)|(?:i have )?no idea",
+    'whether or not|or not|not only|no matter|no doubt|never mind)\\b',
+    '\\bno\\.?(?=\\s*\\d)',
+  ].join('|'),
+  'g'
+)
 
 const ZH_NOT_NEGATIONS = new RegExp(
   [
@@ -383,6 +397,18 @@ interface Token {
   text: string
   /** The first word of a sentence is capitalised by grammar, not because it names something. */
   initial: boolean
+  /** For the parts of a hyphenated word: the whole word's key, and whether this is its last part. */
+  whole?: string
+  last?: boolean
+}
+
+/**
+ * An entity is found in the other question by its key; a hyphenated one ("Wi-Fi", "gluten-free") either
+ * whole (wifi) or part by part (gluten ... free).
+ */
+interface Entity {
+  key: string
+  parts?: string[]
 }
 
 function tokenize(text: string): Token[] {
@@ -393,7 +419,9 @@ function tokenize(text: string): Token[] {
     const initial = i < 0 || SENTENCE_END.has(text.charAt(i))
     // A hyphen between plain words joins two words (real-time, twenty-five); with digits it is a name (gpt-4o).
     if (/-/.test(m[0]) && !/\d/.test(m[0])) {
-      m[0].split('-').forEach((part, i) => part && out.push({ text: part, initial: initial && i === 0 }))
+      const parts = m[0].split('-')
+      const whole = keyOf(parts.join(''))
+      parts.forEach((part, i) => out.push({ text: part, initial: initial && i === 0, whole, last: i === parts.length - 1 }))
     } else out.push({ text: m[0], initial })
   }
   return out
@@ -444,9 +472,36 @@ function isCommon(key: string): boolean {
   return false
 }
 
-function entityKeys(text: string, tokens: Token[]) {
-  const entities: string[] = []
+interface WordInfo {
+  key: string
+  stem: string
+  common: boolean
+}
+
+// Word folding is the bulk of the guard's time and the vocabulary of questions is small: remember it.
+// Bounded, and cleared rather than evicted, because a full table only happens under unusual input.
+const wordMemo = new Map<string, WordInfo>()
+
+function plainWord(raw: string): WordInfo {
+  let info = wordMemo.get(raw)
+  if (!info) {
+    const key = keyOf(raw)
+    info = { key, stem: stemOf(key), common: isCommon(key) }
+    if (wordMemo.size >= 20_000) wordMemo.clear()
+    wordMemo.set(raw, info)
+  }
+  return info
+}
+
+function mixedWord(raw: string): WordInfo {
+  const key = stripMarks(raw.toLowerCase()).replace(/[^a-z+#]/g, '')
+  return { key, stem: stemOf(key), common: false }
+}
+
+function entityKeys(tokens: Token[]) {
+  const entities: Entity[] = []
   const keys = new Set<string>()
+  let parts: string[] = []
   const stems = new Set<string>()
   const letterWords = tokens.filter((t) => /[A-Za-z]{2,}/.test(t.text) && !/\d/.test(t.text))
   // A question typed in capitals makes every word look like an acronym; read it as lower case instead.
@@ -463,10 +518,11 @@ function entityKeys(text: string, tokens: Token[]) {
       continue
     }
     // Digits belong to the number rule; the letters of a mixed token (gpt-4o, iPhone15, x86) name the thing.
-    const key = hasDigit ? stripMarks(raw.toLowerCase()).replace(/[^a-z+#]/g, '') : keyOf(raw)
+    const { key, stem, common } = hasDigit ? mixedWord(raw) : plainWord(raw)
     if (!key) continue
     keys.add(key)
-    stems.add(stemOf(key))
+    if (token.whole) keys.add(token.whole)
+    stems.add(stem)
     if (previous) keys.add(previous + key)
     previous = key
 
@@ -477,14 +533,25 @@ function entityKeys(text: string, tokens: Token[]) {
     } else {
       const letters = raw.replace(/[^A-Za-z\u00C0-\u024F]/g, '')
       const acronym = !shouting && letters.length >= 2 && letters === letters.toUpperCase()
-      const innerCapital = !shouting && /[a-z][A-Z]/.test(letters)
-      const capitalised = !shouting && /^[A-Z]/.test(letters) && !token.initial
-      if (/[+#]$/.test(raw)) entity = true
+      const innerCapital = !shouting && /\p{Ll}\p{Lu}/u.test(letters)
+      const capitalised = !shouting && /^\p{Lu}/u.test(letters) && !token.initial
+      if (NUMBER_WORDS.has(key)) entity = false
+      else if (/[+#]$/.test(raw)) entity = true
       else if (acronym || innerCapital) entity = !STOPWORDS.has(key)
+      // Mid-sentence capitals mark names even for common words (Eiffel *Tower*, *Go*, *Apple*), but the
+      // other question only has to contain the word, in any case: "eiffel tower" still matches.
       else if (capitalised) entity = !STOPWORDS.has(key) && !(letters.length === 1 && /^[IA]$/.test(letters))
-      else entity = key.length >= 2 && !isCommon(key) && !NUMBER_WORDS.has(key)
+      else entity = key.length >= 2 && !common
     }
-    if (entity) entities.push(key)
+    if (!token.whole) {
+      if (entity) entities.push({ key })
+    } else {
+      if (entity) parts.push(key)
+      if (token.last) {
+        if (parts.length > 0) entities.push({ key: token.whole, parts })
+        parts = []
+      }
+    }
   }
   return { entities, keys, stems }
 }
@@ -509,8 +576,9 @@ function fold(text: string): string {
 }
 
 function covers(mine: Analysis, theirs: Analysis): boolean {
+  const has = (key: string) => theirs.keys.has(key) || theirs.stems.has(stemOf(key))
   for (const e of mine.entities) {
-    if (!theirs.keys.has(e) && !theirs.stems.has(stemOf(e))) return false
+    if (!has(e.key) && !(e.parts && e.parts.every(has))) return false
   }
   for (const q of mine.quotes) {
     const found = /[\u3000-\u9fff]/.test(q)

@@ -28,7 +28,7 @@ describe('loadConfig defaults', () => {
       cache: {
         allowed: true,
         skipWord: '/skip_cache ',
-        similarityThreshold: 0.9,
+        similarityThreshold: 0.8,
         context: 'full',
         ttlSeconds: 604_800,
         maxEntries: 100_000,
