@@ -36,6 +36,8 @@ const REBUILD_PAGE = 500
 export class AnswerCache {
   private readonly flights = new Map<string, Promise<CacheEntry | undefined>>()
   private rebuilding: Promise<void> | undefined
+  /** Background embeddings of stored answers; waited for on close so none writes to a closed database. */
+  private readonly background = new Set<Promise<void>>()
   private timer: ReturnType<typeof setInterval> | undefined
 
   private constructor(
@@ -155,15 +157,22 @@ export class AnswerCache {
       embeddingModel: embedding ? this.embedder.model : undefined,
     })
     if (embedding) this.index.add(entry.id, embedding)
-    else if (this.canMatchByMeaning(keys)) void this.embedLater(entry.id, keys.semanticText!)
+    else if (this.canMatchByMeaning(keys)) {
+      const task = this.embedLater(entry.id, keys.semanticText!).finally(() => this.background.delete(task))
+      this.background.add(task)
+    }
     return entry
   }
 
   private async embedLater(id: number, text: string) {
     const embedding = await this.embedder.embed(text)
-    if (!embedding || !this.store.getById(id)) return
-    this.store.setEmbedding(id, embedding, this.embedder.model)
-    this.index.add(id, embedding)
+    try {
+      if (!embedding || !this.store.getById(id)) return
+      this.store.setEmbedding(id, embedding, this.embedder.model)
+      this.index.add(id, embedding)
+    } catch (error) {
+      this.log(`cache: could not store an embedding (${(error as Error).message})`)
+    }
   }
 
   private fingerprint(): IndexFingerprint {
@@ -209,6 +218,7 @@ export class AnswerCache {
 
   async close() {
     clearInterval(this.timer)
+    await Promise.allSettled(this.background)
     await this.ready()
     await this.saveIndex()
     this.store.close()
