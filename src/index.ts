@@ -27,7 +27,17 @@ try {
 }
 if (!cache) log('cache: off (CACHE_ALLOWED=false)')
 
-const server = serve(createApp({ config, log, cache }), config, log)
+let server: ReturnType<typeof serve>
+try {
+  server = serve(createApp({ config, log, cache }), config, log)
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code
+  console.error(
+    `proxy-gpt cannot listen on ${config.host}:${config.port} (${code ?? (error as Error).message})` +
+      (code === 'EADDRINUSE' ? ': another program uses that port; set PORT to a free one' : '')
+  )
+  process.exit(1)
+}
 log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${new URL(config.baseUrl).origin}`)
 
 // Graceful stop: refuse new connections and let in-flight answers finish, but not forever (a client can

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
+import { PROXY_KEY, REAL_KEY } from '../helpers/start-proxy'
+
+// The standalone executable, as a VPS user gets it: built, copied alone into an empty directory, run with
+// a bare environment (no Bun on the PATH, no node_modules anywhere near), and asked for a semantic hit.
+
+const root = join(import.meta.dir, '../..')
+let buildDir: string
+let runDir: string
+let binary: string
+let upstream: FakeUpstream
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(join(tmpdir(), 'proxy-gpt-build-'))
+  runDir = mkdtempSync(join(tmpdir(), 'proxy-gpt-run-'))
+  const build = Bun.spawnSync([process.execPath, 'scripts/build.ts'], {
+    cwd: root,
+    env: { ...process.env, BUILD_OUTFILE: join(buildDir, 'proxy-gpt') },
+  })
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`)
+  binary = join(runDir, 'proxy-gpt')
+  copyFileSync(join(buildDir, 'proxy-gpt'), binary)
+  rmSync(buildDir, { recursive: true, force: true })
+  upstream = await startFakeUpstream()
+}, 120_000)
+
+afterAll(async () => {
+  await upstream?.stop()
+  rmSync(runDir, { recursive: true, force: true })
+})
+
+const bareEnv = (extra: Record<string, string> = {}) => ({ PATH: '/usr/bin:/bin', TMPDIR: tmpdir(), HOME: runDir, ...extra })
+
+describe('dist/proxy-gpt', () => {
+  test('--version and --help work with no runtime installed', () => {
+    const version = Bun.spawnSync([binary, '--version'], { cwd: runDir, env: bareEnv() })
+    expect(version.exitCode).toBe(0)
+    expect(version.stdout.toString().trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    const help = Bun.spawnSync([binary, '--help'], { cwd: runDir, env: bareEnv() })
+    expect(help.exitCode).toBe(0)
+    for (const name of ['OPENAI_KEY', 'PROXY_KEY', 'MODEL_RATE_LIMIT', 'CACHE_SIMILARITY_THRESHOLD', 'DATA_DIR']) {
+      expect(help.stdout.toString()).toContain(name)
+    }
+  })
+
+  test('refuses to start without PROXY_KEY, saying how to set it', () => {
+    const run = Bun.spawnSync([binary], { cwd: runDir, env: bareEnv({ OPENAI_KEY: REAL_KEY }) })
+    expect(run.exitCode).toBe(1)
+    expect(run.stderr.toString()).toContain('PROXY_KEY is required')
+  })
+
+  test('serves from an empty directory: cache, semantic index and Swagger inside; SIGTERM saves the index', async () => {
+    const child = Bun.spawn([binary], {
+      cwd: runDir,
+      env: bareEnv({
+        OPENAI_KEY: REAL_KEY,
+        PROXY_KEY,
+        OPENAI_BASE_URL: `${upstream.url}/v1`,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CACHE_SIMILARITY_THRESHOLD: '0.8',
+      }),
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    try {
+      const reader = child.stdout.getReader()
+      let out = ''
+      let port: string | undefined
+      while (!port) {
+        const { value, done } = await reader.read()
+        if (done) throw new Error(`exited early: ${out}${await new Response(child.stderr).text()}`)
+        out += new TextDecoder().decode(value)
+        port = /listening on http:\/\/[^:]+:(\d+)/.exec(out)?.[1]
+      }
+      const base = `http://127.0.0.1:${port}`
+      const ask = (content: string) =>
+        fetch(`${base}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }),
+        })
+      expect((await ask('How tall is the Eiffel Tower?')).headers.get('x-cache')).toBe('MISS')
+      const hit = await ask('What is the height of the Eiffel Tower')
+      expect(hit.headers.get('x-cache')).toBe('HIT')
+      expect(hit.headers.get('x-cache-match')).toBe('semantic')
+      expect(((await hit.json()) as any).choices[0].message.content).toBe('Echo: How tall is the Eiffel Tower?')
+      expect((await fetch(`${base}/swagger/json`)).status).toBe(200)
+      expect((await fetch(`${base}/health`)).status).toBe(200)
+      expect(existsSync(join(runDir, 'data', 'cache.sqlite'))).toBe(true)
+
+      child.kill('SIGTERM')
+      expect(await child.exited).toBe(0)
+      expect(existsSync(join(runDir, 'data', 'semantic.usearch'))).toBe(true)
+    } finally {
+      child.kill(9)
+    }
+  })
+})
