@@ -24,7 +24,8 @@ export function renderHit(hit: Hit, request: JsonObject): Response {
     })
   }
   const body = answer.endpoint === 'embeddings' ? encodeEmbeddings(answer, request.encoding_format) : replayJson(answer)
-  return Response.json(body, { headers })
+  // The same content type as OpenAI's own JSON answers (and a MISS passed through from it).
+  return new Response(JSON.stringify(body), { headers: { ...headers, 'content-type': 'application/json' } })
 }
 
 function encodeEmbeddings(answer: StoredAnswer, encoding: unknown): any {
