@@ -1,5 +1,5 @@
 import { createApp } from './app'
-import { AnswerCache } from './cache/answer-cache'
+import type { AnswerCache } from './cache/answer-cache'
 import { handleCliFlags } from './cli'
 import { ConfigError, loadConfig } from './config'
 import { serve } from './server'
@@ -19,11 +19,25 @@ try {
 }
 
 let cache: AnswerCache | undefined
-try {
-  cache = config.cache.allowed ? await AnswerCache.open({ config, log }) : undefined
-} catch (error) {
-  console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
-  process.exit(1)
+if (config.cache.allowed) {
+  // Imported here rather than at the top: the usearch native addon loads with it, and when it cannot
+  // (the standalone executable unpacks it into $TMPDIR) the operator should get a sentence, not a dump.
+  let open: typeof AnswerCache.open
+  try {
+    open = (await import('./cache/answer-cache')).AnswerCache.open
+  } catch (error) {
+    console.error(
+      `proxy-gpt cannot start: the vector search addon did not load (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+        'The executable unpacks it into $TMPDIR, which must be writable and not mounted noexec; or set CACHE_ALLOWED=false.'
+    )
+    process.exit(1)
+  }
+  try {
+    cache = await open({ config, log })
+  } catch (error) {
+    console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
+    process.exit(1)
+  }
 }
 if (!cache) log('cache: off (CACHE_ALLOWED=false)')
 
