@@ -8,8 +8,11 @@ import { errorHandler } from './plugins/error-handler'
 import { createGate } from './plugins/gate'
 import { requestId } from './plugins/request-id'
 import { SlidingWindowLimiter } from './ratelimit/sliding-window'
+import { adminRoutes } from './routes/admin'
 import { healthRoutes } from './routes/health'
 import { openaiRoutes } from './routes/openai'
+import { statsRoutes } from './routes/stats'
+import type { Stats } from './stats/stats'
 import { createUpstream, type Upstream } from './upstream/client'
 
 export interface AppDeps {
@@ -17,18 +20,22 @@ export interface AppDeps {
   log: LogSink
   /** Opened by the caller (it does I/O); absent when CACHE_ALLOWED is false. */
   cache?: AnswerCache
+  /** Opened by the caller; without it there is no /stats or /metrics. */
+  stats?: Stats
   upstream?: Upstream
   limiter?: SlidingWindowLimiter
 }
 
 /** Builds the app from its dependencies; no I/O happens here, so tests can build as many as they like. */
-export function createApp({ config, log, cache, upstream, limiter }: AppDeps) {
+export function createApp({ config, log, cache, stats, upstream, limiter }: AppDeps) {
   return new Elysia()
     .use(errorHandler(log))
     .use(requestId)
     .use(corsPlugin(config))
     .use(docs)
     .use(healthRoutes)
+    .use(stats ? statsRoutes(stats, config) : new Elysia({ name: 'no-stats' }))
+    .use(adminRoutes(config, cache))
     .use(
       openaiRoutes({
         config,

@@ -25,6 +25,12 @@ export interface Config {
   dataDir: string
   /** `'*'` allows any origin (browser extensions have unpredictable ids). */
   corsOrigins: '*' | string[]
+  /** Bearer key for GET /metrics; open when unset. */
+  metricsKey?: string
+  /** Bearer key for /admin; the admin API is off when unset. */
+  adminKey?: string
+  /** USD per million tokens, overriding or extending the built-in table. */
+  modelPrices: Record<string, { input: number; output: number }>
 }
 
 export type Env = Record<string, string | undefined>
@@ -67,6 +73,9 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'TRUST_PROXY', default: '0', meaning: 'proxy hops in front that may set X-Forwarded-For; 0 = use the socket address' },
   { name: 'DATA_DIR', default: './data', meaning: 'SQLite database and vector index' },
   { name: 'CORS_ORIGINS', default: '*', meaning: 'comma-separated origins allowed by browsers; * = any' },
+  { name: 'METRICS_KEY', default: 'unset (open)', meaning: 'bearer key required by GET /metrics' },
+  { name: 'ADMIN_KEY', default: 'unset (admin off)', meaning: 'bearer key for the cache admin API under /admin' },
+  { name: 'MODEL_PRICES', default: 'built-in table', meaning: 'JSON {"model":{"input":USD,"output":USD}} per million tokens, for the savings estimate' },
 ]
 
 export function loadConfig(env: Env): Config {
@@ -167,6 +176,30 @@ export function loadConfig(env: Env): Config {
     return list.length === 0 || list.includes('*') ? ('*' as const) : list
   })()
 
+  const modelPrices = (() => {
+    const raw = read('MODEL_PRICES')
+    if (raw === undefined) return {}
+    try {
+      const parsed = JSON.parse(raw)
+      const valid =
+        parsed &&
+        typeof parsed === 'object' &&
+        !Array.isArray(parsed) &&
+        Object.values(parsed).every(
+          (p: any) => p && typeof p.input === 'number' && p.input >= 0 && typeof p.output === 'number' && p.output >= 0
+        )
+      if (valid) return parsed as Config['modelPrices']
+    } catch {}
+    problems.push('MODEL_PRICES must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)')
+    return {}
+  })()
+
+  const metricsKey = read('METRICS_KEY')?.trim()
+  const adminKey = read('ADMIN_KEY')?.trim()
+  for (const [name, key] of [['METRICS_KEY', metricsKey], ['ADMIN_KEY', adminKey]] as const) {
+    if (key && (key === openaiKey || proxyKeys.includes(key))) problems.push(`${name} must differ from OPENAI_KEY and every PROXY_KEY`)
+  }
+
   const config: Config = {
     openaiKey,
     proxyKeys,
@@ -195,6 +228,9 @@ export function loadConfig(env: Env): Config {
     trustProxy: int('TRUST_PROXY', 0, 0, 100),
     dataDir: read('DATA_DIR')?.trim() ?? './data',
     corsOrigins,
+    metricsKey,
+    adminKey,
+    modelPrices,
   }
 
   if (problems.length > 0) throw new ConfigError(problems)

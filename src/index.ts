@@ -3,6 +3,7 @@ import type { AnswerCache } from './cache/answer-cache'
 import { handleCliFlags } from './cli'
 import { ConfigError, loadConfig } from './config'
 import { serve } from './server'
+import { openStats } from './stats/open'
 import { VERSION } from './version'
 
 const log = (line: string) => console.log(line)
@@ -41,9 +42,17 @@ if (config.cache.allowed) {
 }
 if (!cache) log('cache: off (CACHE_ALLOWED=false)')
 
+let stats: ReturnType<typeof openStats>
+try {
+  stats = openStats(config, cache)
+} catch (error) {
+  console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
+  process.exit(1)
+}
+
 let server: ReturnType<typeof serve>
 try {
-  server = serve(createApp({ config, log, cache }), config, log)
+  server = serve(createApp({ config, log, cache, stats }), config, log, stats)
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code
   console.error(
@@ -67,6 +76,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (!drained) await server.stop(true)
     // After the last answer is stored: the semantic index is saved so the next start need not rebuild it.
     await cache?.close()
+    stats.close()
     log(drained ? 'stopped' : 'stopped, cutting requests still open')
     process.exit(0)
   })

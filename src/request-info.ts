@@ -13,6 +13,15 @@ export interface RequestInfo {
   client?: string
   cache?: 'HIT' | 'MISS' | 'BYPASS'
   cacheMatch?: 'exact' | 'semantic'
+  /** Set once the request is known to be an API call: chat, completions, embeddings, responses or other. */
+  endpoint?: string
+  model?: string
+  /** Time to the upstream's response headers, when it was called. */
+  upstreamMs?: number
+  upstreamFailed?: boolean
+  rateLimited?: boolean
+  /** Tokens a cache hit saved. */
+  saved?: { promptTokens: number; completionTokens: number }
   status?: number
   /** The body is still streaming; the log line waits for its end. */
   streaming?: boolean

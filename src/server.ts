@@ -1,14 +1,35 @@
 import type { App } from './app'
 import type { Config } from './config'
 import { accessLogLine, type LogSink } from './logging'
-import { beginRequest } from './request-info'
+import { beginRequest, type RequestInfo } from './request-info'
+import type { Stats } from './stats/stats'
 
 /**
  * Serves the app behind a thin wrapper that owns what must hold for every request, whichever route (or
- * none) answers it: the socket address, the start time and the one access-log line. A streamed body is
- * logged when it ends (Elysia's onAfterResponse fires before a stream finishes).
+ * none) answers it: the socket address, the start time, the one access-log line and the statistics. A
+ * streamed body is accounted when it ends (Elysia's onAfterResponse fires before a stream finishes).
  */
-export function serve(app: App, config: Pick<Config, 'port' | 'host' | 'maxBodySize'>, log: LogSink) {
+export function serve(app: App, config: Pick<Config, 'port' | 'host' | 'maxBodySize'>, log: LogSink, stats?: Stats) {
+  const complete = (request: Request, info: RequestInfo) => {
+    const now = performance.now()
+    log(accessLogLine(request, info, now))
+    // Only API calls count; the status page, docs, health checks and refused keys do not.
+    if (stats && info.endpoint) {
+      stats.record({
+        endpoint: info.endpoint,
+        model: info.model,
+        status: info.status ?? 0,
+        cache: info.cache,
+        cacheMatch: info.cacheMatch,
+        durationMs: now - info.start,
+        upstreamMs: info.upstreamMs,
+        upstreamFailed: info.upstreamFailed ?? false,
+        rateLimited: info.rateLimited ?? false,
+        saved: info.saved,
+      })
+    }
+  }
+
   return Bun.serve({
     port: config.port,
     hostname: config.host,
@@ -20,8 +41,8 @@ export function serve(app: App, config: Pick<Config, 'port' | 'host' | 'maxBodyS
       const info = beginRequest(request, server.requestIP(request)?.address ?? '')
       const response = await app.handle(request)
       info.status = response.status
-      if (info.streaming) info.onStreamEnd = () => log(accessLogLine(request, info))
-      else log(accessLogLine(request, info))
+      if (info.streaming) info.onStreamEnd = () => complete(request, info)
+      else complete(request, info)
       return response
     },
   })

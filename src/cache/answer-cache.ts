@@ -8,7 +8,7 @@ import { Embedder, MAX_SEMANTIC_CHARS, cosine } from './embedder'
 import { guardAllows } from './guard'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan } from './policy'
-import { CacheStore, type CacheEntry } from './store'
+import { CacheStore, type CacheEntry, type NewEntry } from './store'
 import { VectorIndex, type IndexFingerprint } from './vector-index'
 
 // The cache as the proxy sees it: plan a request, look it up (exact, then by meaning inside its
@@ -162,6 +162,14 @@ export class AnswerCache {
       this.background.add(task)
     }
     return entry
+  }
+
+  /** Adds an entry from another machine's export; its vector joins the index when made by our model. */
+  importEntry(entry: NewEntry) {
+    const usable = entry.embedding && entry.embeddingModel === this.embedder.model
+    const stored = this.store.put(usable ? entry : { ...entry, embedding: undefined, embeddingModel: undefined })
+    if (usable) this.index.add(stored.id, entry.embedding!)
+    return stored
   }
 
   private async embedLater(id: number, text: string) {

@@ -36,6 +36,54 @@ export interface Candidate {
   createdAt: number
 }
 
+export interface ListFilter {
+  text?: string
+  model?: string
+  maxAgeSeconds?: number
+  minAgeSeconds?: number
+  limit: number
+  offset: number
+}
+
+export interface EntrySummary {
+  id: number
+  endpoint: CachedEndpoint
+  model: string
+  prompt: string | null
+  createdAt: string
+  lastHitAt: string
+  hits: number
+  promptTokens: number
+  completionTokens: number
+  embedded: boolean
+}
+
+interface SummaryRow {
+  id: number
+  endpoint: CachedEndpoint
+  model: string
+  prompt: string | null
+  created_at: number
+  last_hit_at: number
+  hits: number
+  prompt_tokens: number
+  completion_tokens: number
+  embedded: number
+}
+
+const summary = (row: SummaryRow): EntrySummary => ({
+  id: row.id,
+  endpoint: row.endpoint,
+  model: row.model,
+  prompt: row.prompt,
+  createdAt: new Date(row.created_at).toISOString(),
+  lastHitAt: new Date(row.last_hit_at).toISOString(),
+  hits: row.hits,
+  promptTokens: row.prompt_tokens,
+  completionTokens: row.completion_tokens,
+  embedded: row.embedded === 1,
+})
+
 export interface StoreOptions {
   ttlMs: number
   maxEntries: number
@@ -244,6 +292,62 @@ export class CacheStore {
   /** A fingerprint of the set of embedded entries: an index saved with another one is stale. */
   vectorSummary(model: string): { count: number; maxId: number; sumId: number } {
     return this.statements.summary.get(model)!
+  }
+
+  /** Entries for the admin list, newest first, without answers or embeddings. */
+  list(filter: ListFilter): { total: number; data: EntrySummary[] } {
+    const where: string[] = []
+    const params: Array<string | number> = []
+    if (filter.text) {
+      where.push("prompt LIKE ? ESCAPE '\\'")
+      params.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    }
+    if (filter.model) {
+      where.push('model = ?')
+      params.push(filter.model)
+    }
+    if (filter.maxAgeSeconds !== undefined) {
+      where.push('created_at >= ?')
+      params.push(this.now() - filter.maxAgeSeconds * 1000)
+    }
+    if (filter.minAgeSeconds !== undefined) {
+      where.push('created_at <= ?')
+      params.push(this.now() - filter.minAgeSeconds * 1000)
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    const total = this.db.query<{ n: number }, any[]>(`SELECT COUNT(*) AS n FROM entries ${clause}`).get(...params)!.n
+    const rows = this.db
+      .query<SummaryRow, any[]>(
+        `SELECT id, endpoint, model, prompt, created_at, last_hit_at, hits, prompt_tokens, completion_tokens, embedding IS NOT NULL AS embedded
+         FROM entries ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`
+      )
+      .all(...params, filter.limit, filter.offset)
+    return { total, data: rows.map(summary) }
+  }
+
+  /** Deletes every entry, or those of one model; returns how many went. */
+  purge(model?: string): number {
+    const removed = (
+      model
+        ? this.db.query<{ id: number }, [string]>('DELETE FROM entries WHERE model = ? RETURNING id').all(model)
+        : this.db.query<{ id: number }, []>('DELETE FROM entries RETURNING id').all()
+    ).map((r) => r.id)
+    this.size -= removed.length
+    if (removed.length) this.onRemove(removed)
+    return removed.length
+  }
+
+  /** Every live entry, in id order, a page at a time (for export). */
+  *entries(pageSize = 200): Generator<CacheEntry> {
+    for (let after = 0; ; ) {
+      const rows = this.db.query<Row, [number, number]>('SELECT * FROM entries WHERE id > ? ORDER BY id LIMIT ?').all(after, pageSize)
+      if (rows.length === 0) return
+      for (const row of rows) {
+        const entry = this.live(row)
+        if (entry) yield entry
+      }
+      after = rows[rows.length - 1]!.id
+    }
   }
 
   meta(name: string): string | undefined {

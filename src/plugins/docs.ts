@@ -18,10 +18,17 @@ export const docs = swagger({
         'OpenAI-compatible gateway. Authorize with your proxy key (not the OpenAI key), then try the /v1 routes. ' +
         'Requests count against MODEL_RATE_LIMIT and output is capped at MAX_OUTPUT_TOKENS.',
     },
-    tags: [{ name: 'OpenAI', description: 'Forwarded to the upstream with the real key' }, { name: 'Service' }],
+    tags: [
+      { name: 'OpenAI', description: 'Forwarded to the upstream with the real key' },
+      { name: 'Operations', description: 'Figures for the status page and Prometheus' },
+      { name: 'Admin', description: 'Cache administration, behind ADMIN_KEY (off when unset)' },
+      { name: 'Service' },
+    ],
     components: {
       securitySchemes: {
         proxyKey: { type: 'http', scheme: 'bearer', description: 'One of the PROXY_KEY values' },
+        adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_KEY' },
+        metricsKey: { type: 'http', scheme: 'bearer', description: 'The METRICS_KEY' },
       },
     },
   },

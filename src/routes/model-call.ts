@@ -1,4 +1,4 @@
-import type { StoredAnswer } from '../cache/answer'
+import { usageOf, type StoredAnswer } from '../cache/answer'
 import type { AnswerCache, Hit } from '../cache/answer-cache'
 import type { CachedEndpoint } from '../cache/keys'
 import { removeSkipWord } from '../cache/policy'
@@ -13,6 +13,7 @@ import type { RequestInfo } from '../request-info'
 import { StreamRecorder } from '../streaming/record'
 import { readBodyText } from '../upstream/body'
 import type { Upstream } from '../upstream/client'
+import { timedUpstream } from '../upstream/timed'
 import { relay, type Capture } from './relay'
 
 // The endpoints the proxy understands: validate, cap, then — in the order of DESIGN §2 — exact lookup,
@@ -25,9 +26,9 @@ export interface ModelCallDeps {
   log: LogSink
   secrets: readonly string[]
   /** Counts one model request for the client or throws 429; returns the rate-limit headers. */
-  spend(client: Client): Record<string, string>
+  spend(client: Client, info: RequestInfo): Record<string, string>
   /** Throws 429 when the client is already over its limit, without counting anything. */
-  refuseIfOver(client: Client): void
+  refuseIfOver(client: Client, info: RequestInfo): void
 }
 
 export async function modelCall(request: Request, endpoint: Endpoint, path: string, client: Client, info: RequestInfo, deps: ModelCallDeps) {
@@ -35,16 +36,17 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
   const body = parseJsonObject(await readBodyText(request, config.maxBodySize))
   validateBody(endpoint, body)
   clampOutputTokens(endpoint, body, config.maxOutputTokens)
+  if (typeof body.model === 'string') info.model = body.model
 
   const forward = (headers: Record<string, string>, capture?: Capture) =>
-    send(request, path, body, deps).then((response) => relay(response, info, headers, deps.secrets, capture))
+    timedUpstream(info, () => send(request, path, body, deps)).then((response) => relay(response, info, headers, deps.secrets, capture))
 
-  if (!CACHEABLE.has(endpoint)) return forward(deps.spend(client))
+  if (!CACHEABLE.has(endpoint)) return forward(deps.spend(client, info))
   const cached = endpoint as CachedEndpoint
   if (!cache) {
     removeSkipWord(cached, body, config.cache.skipWord)
     info.cache = 'BYPASS'
-    return forward({ ...deps.spend(client), 'x-cache': 'BYPASS' })
+    return forward({ ...deps.spend(client, info), 'x-cache': 'BYPASS' })
   }
 
   const { plan, keys } = cache.plan(cached, body, request.headers)
@@ -53,6 +55,8 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
     cache.served(hit)
     info.cache = 'HIT'
     info.cacheMatch = hit.match
+    const usage = usageOf(hit.entry.answer)
+    if (usage) info.saved = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
     return renderHit(hit, body)
   }
 
@@ -68,7 +72,7 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
   const flight = plan.store ? cache.begin(keys) : undefined
   try {
     // A client over its limit still got its exact hit above, but no embedding is spent on it.
-    deps.refuseIfOver(client)
+    deps.refuseIfOver(client, info)
     let embedding: Float32Array | undefined
     if (plan.lookup && cache.canMatchByMeaning(keys)) {
       const found = await cache.semantic(keys)
@@ -79,7 +83,7 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
       embedding = found.embedding
     }
 
-    const headers = { ...deps.spend(client), 'x-cache': info.cache }
+    const headers = { ...deps.spend(client, info), 'x-cache': info.cache }
     if (!flight) return await forward(headers)
 
     // A stored stream must know its token counts, so usage is asked for and then withheld from a client

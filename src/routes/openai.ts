@@ -10,6 +10,7 @@ import type { LimitResult, SlidingWindowLimiter } from '../ratelimit/sliding-win
 import { requestInfo, type RequestInfo } from '../request-info'
 import { limitedBody } from '../upstream/body'
 import type { Upstream } from '../upstream/client'
+import { timedUpstream } from '../upstream/timed'
 import { modelCall, type ModelCallDeps } from './model-call'
 import { openaiDocs } from './openai-docs'
 import { relay } from './relay'
@@ -46,32 +47,40 @@ export function openaiRoutes(deps: ProxyDeps) {
     cache: deps.cache,
     log: deps.log,
     secrets,
-    spend(client: Client) {
+    spend(client: Client, info: RequestInfo) {
       if (!limiter) return {}
       const result = limiter.consume(client.id)
-      if (!result.success) throw refusal(result)
+      if (!result.success) {
+        info.rateLimited = true
+        throw refusal(result)
+      }
       return rateLimitHeaders(result)
     },
-    refuseIfOver(client: Client) {
+    refuseIfOver(client: Client, info: RequestInfo) {
       const result = limiter?.peek(client.id)
-      if (result && !result.success) throw refusal(result)
+      if (result && !result.success) {
+        info.rateLimited = true
+        throw refusal(result)
+      }
     },
   }
 
   async function passThrough(request: Request, path: string, client: Client, info: RequestInfo) {
     const free = FREE_METHODS.has(request.method)
-    const limitHeaders = free ? {} : calls.spend(client)
+    const limitHeaders = free ? {} : calls.spend(client, info)
     let cut: ApiError | undefined
     const body = free ? null : limitedBody(request, config.maxBodySize, () => (cut = tooLarge(config.maxBodySize)))
-    const response = await upstream({
-      method: request.method,
-      path,
-      headers: request.headers,
-      body,
-      signal: request.signal,
-      contentLength: request.headers.get('content-length'),
-      bodyTooLarge: () => cut,
-    })
+    const response = await timedUpstream(info, () =>
+      upstream({
+        method: request.method,
+        path,
+        headers: request.headers,
+        body,
+        signal: request.signal,
+        contentLength: request.headers.get('content-length'),
+        bodyTooLarge: () => cut,
+      })
+    )
     return relay(response, info, limitHeaders, secrets)
   }
 
@@ -81,6 +90,7 @@ export function openaiRoutes(deps: ProxyDeps) {
     info.client = client.hash
     const path = upstreamPath(new URL(request.url))
     const endpoint = endpointOf(request.method, path)
+    info.endpoint = endpoint ?? 'other'
     return endpoint ? modelCall(request, endpoint, path, client, info, calls) : passThrough(request, path, client, info)
   }
 

@@ -39,7 +39,26 @@ describe('loadConfig defaults', () => {
       trustProxy: 0,
       dataDir: './data',
       corsOrigins: '*',
+      metricsKey: undefined,
+      adminKey: undefined,
+      modelPrices: {},
     })
+  })
+
+  test('operations settings: METRICS_KEY, ADMIN_KEY, MODEL_PRICES', () => {
+    const config = loadConfig({ ...base, METRICS_KEY: 'm-key', ADMIN_KEY: 'a-key', MODEL_PRICES: '{"my-model":{"input":1,"output":2}}' })
+    expect(config.metricsKey).toBe('m-key')
+    expect(config.adminKey).toBe('a-key')
+    expect(config.modelPrices).toEqual({ 'my-model': { input: 1, output: 2 } })
+    const error = (() => {
+      try {
+        loadConfig({ ...base, MODEL_PRICES: '{"m":{"input":"cheap"}}', ADMIN_KEY: 'proxy-key-1' })
+      } catch (e) {
+        return e as ConfigError
+      }
+    })()
+    expect(error?.problems.some((p) => p.startsWith('MODEL_PRICES'))).toBe(true)
+    expect(error?.problems.some((p) => p.startsWith('ADMIN_KEY'))).toBe(true)
   })
 
   test('the skip word keeps its trailing space', () => {
