@@ -8,6 +8,8 @@ import { createApp } from '../../src/app'
 import { AnswerCache } from '../../src/cache/answer-cache'
 import { loadConfig, type Config, type Env } from '../../src/config'
 import { serve } from '../../src/server'
+import { openStats } from '../../src/stats/open'
+import type { Stats } from '../../src/stats/stats'
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream'
 
 export const REAL_KEY = 'sk-real-upstream-key-0123456789abcdef'
@@ -21,6 +23,7 @@ export interface TestProxy {
   logs: string[]
   /** The proxy's cache, when CACHE_ALLOWED is not false. */
   cache?: AnswerCache
+  stats: Stats
   upstream: FakeUpstream
   /** An SDK client with the proxy key; retries off so each call is one request. */
   client(options?: { apiKey?: string; baseURL?: string }): OpenAI
@@ -47,7 +50,8 @@ export async function startProxy(env: Env = {}, upstream?: FakeUpstream): Promis
   const log = (line: string) => void logs.push(line)
   const cache = config.cache.allowed ? await AnswerCache.open({ config, log }) : undefined
   await cache?.ready()
-  const server = serve(createApp({ config, log, cache }), config, log)
+  const stats = openStats(config, cache)
+  const server = serve(createApp({ config, log, cache, stats }), config, log, stats)
   const url = `http://127.0.0.1:${server.port}`
   return {
     url,
@@ -55,12 +59,14 @@ export async function startProxy(env: Env = {}, upstream?: FakeUpstream): Promis
     config,
     logs,
     cache,
+    stats,
     upstream: fake,
     client: (options = {}) =>
       new OpenAI({ apiKey: options.apiKey ?? PROXY_KEY, baseURL: options.baseURL ?? `${url}/v1`, maxRetries: 0, timeout: 10_000 }),
     async stop() {
       await server.stop(true)
       await cache?.close()
+      stats.close()
       if (ownDir) rmSync(ownDir, { recursive: true, force: true })
       if (!upstream) await fake.stop()
     },
