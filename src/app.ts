@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin'
 import { healthRoutes } from './routes/health'
 import { openaiRoutes } from './routes/openai'
 import { statsRoutes } from './routes/stats'
+import { statusPageRoutes } from './routes/status-page'
 import type { Stats } from './stats/stats'
 import { createUpstream, type Upstream } from './upstream/client'
 
@@ -34,6 +35,7 @@ export function createApp({ config, log, cache, stats, upstream, limiter }: AppD
     .use(corsPlugin(config))
     .use(docs)
     .use(healthRoutes)
+    .use(statusPageRoutes)
     .use(stats ? statsRoutes(stats, config) : new Elysia({ name: 'no-stats' }))
     .use(adminRoutes(config, cache))
     .use(
