@@ -15,7 +15,8 @@ function inlineHashes(tag: 'script' | 'style'): string {
 }
 
 // The page loads nothing from anywhere: no CDN, no font, no image but data: URLs, and it may talk only to
-// its own origin (for `stats`). A tampered copy or an injected script would not run.
+// its own origin (for `stats`). A tampered copy or an injected script would not run. Framing is allowed
+// only to Hugging Face, whose Space page shows the app in an iframe.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `script-src ${inlineHashes('script')}`,
@@ -24,7 +25,7 @@ const CONTENT_SECURITY_POLICY = [
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
+  "frame-ancestors 'self' https://huggingface.co",
 ].join('; ')
 
 const HEADERS = {
