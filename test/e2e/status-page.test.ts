@@ -1,10 +1,12 @@
 // The operator's status page (GET /) in a real browser: Debian's headless Chromium, never a downloaded
 // build. A scripted session against the real proxy (misses, exact and semantic hits, an embeddings call,
 // 429s and an upstream error), then the page is opened at desktop and phone sizes and checked for what it
-// shows, what it must never show, and for console errors. Leaves a screenshot in docs/status-page.png.
+// shows, what it must never show, and for console errors. Leaves a screenshot in the temp folder, or in
+// docs/status-page.png with UPDATE_SCREENSHOT=1 (so a plain test run does not touch tracked files).
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, type Chromium } from '../helpers/chromium'
@@ -16,7 +18,7 @@ declare const document: any
 declare function getComputedStyle(element: unknown): { fontSize: string }
 
 const ROOT = resolve(import.meta.dir, '../..')
-const SCREENSHOT = join(ROOT, 'docs', 'status-page.png')
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? join(ROOT, 'docs', 'status-page.png') : join(tmpdir(), 'proxy-gpt-status-page.png')
 const TIMEOUT_MS = 60_000
 
 /** A second client key: with several keys the rate limit counts per key, so the session can use two budgets. */
