@@ -3,12 +3,13 @@ import type { AnswerCache } from './cache/answer-cache'
 import { handleCliFlags } from './cli'
 import { ConfigError, loadConfig } from './config'
 import { serve } from './server'
+import { stdoutLog } from './stdout-log'
 import { openStats } from './stats/open'
 import { VERSION } from './version'
 
-const log = (line: string) => console.log(line)
+const log = stdoutLog()
 
-if (handleCliFlags(process.argv.slice(2), log)) process.exit(0)
+if (handleCliFlags(process.argv.slice(2), (text) => console.log(text))) process.exit(0)
 
 let config
 try {
@@ -78,6 +79,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     await cache?.close()
     stats.close()
     log(drained ? 'stopped' : 'stopped, cutting requests still open')
+    await log.flush()
     process.exit(0)
   })
 }

@@ -140,6 +140,7 @@ export function unpackVector(blob: Uint8Array): Float32Array {
 export class CacheStore {
   onRemove: (ids: number[]) => void = () => {}
   private readonly now: () => number
+  private readonly touches = new Map<number, { at: number; hits: number }>()
   private size: number
   private readonly statements
 
@@ -163,7 +164,7 @@ export class CacheStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
       ),
       deleteId: db.query<{ id: number }, [number]>('DELETE FROM entries WHERE id = ? RETURNING id'),
-      touch: db.query('UPDATE entries SET last_hit_at = ?, hits = hits + 1 WHERE id = ?'),
+      touch: db.query('UPDATE entries SET last_hit_at = ?, hits = hits + ? WHERE id = ?'),
       setEmbedding: db.query('UPDATE entries SET embedding = ?, embedding_model = ? WHERE id = ?'),
       expired: db.query<{ id: number }, [number]>('DELETE FROM entries WHERE created_at <= ? RETURNING id'),
       leastRecent: db.query<{ id: number }, [number]>(
@@ -201,6 +202,7 @@ export class CacheStore {
   }
 
   getById(id: number): CacheEntry | undefined {
+    if (this.touches.has(id)) this.flushTouches()
     return this.live(this.statements.byId.get(id))
   }
 
@@ -253,8 +255,29 @@ export class CacheStore {
     return { ...entry, id, createdAt: now, lastHitAt: now, hits: 0 }
   }
 
+  /**
+   * Records a hit. Hits are kept in memory and written in one transaction (every 256 hits, and before
+   * anything reads or evicts by them): a write per hit would cost more than the hit itself. A crash loses
+   * at most the recency of the last few hits, never an answer.
+   */
   touch(id: number) {
-    this.statements.touch.run(this.now(), id)
+    const pending = this.touches.get(id)
+    if (pending) {
+      pending.at = this.now()
+      pending.hits++
+    } else {
+      this.touches.set(id, { at: this.now(), hits: 1 })
+    }
+    if (this.touches.size >= 256) this.flushTouches()
+  }
+
+  flushTouches() {
+    if (this.touches.size === 0) return
+    const touches = [...this.touches]
+    this.touches.clear()
+    this.db.transaction(() => {
+      for (const [id, { at, hits }] of touches) this.statements.touch.run(at, hits, id)
+    })()
   }
 
   setEmbedding(id: number, embedding: Float32Array, model: string) {
@@ -270,6 +293,7 @@ export class CacheStore {
 
   /** Drops expired entries, then the least recently used beyond the limit. Returns how many went. */
   sweep(): number {
+    this.flushTouches()
     const expired = this.statements.expired.all(this.now() - this.options.ttlMs).map((r) => r.id)
     this.size -= expired.length
     if (expired.length) this.onRemove(expired)
@@ -278,6 +302,7 @@ export class CacheStore {
   }
 
   private removeLeastRecent(n: number): number {
+    this.flushTouches()
     const removed = this.statements.leastRecent.all(n).map((r) => r.id)
     this.size -= removed.length
     if (removed.length) this.onRemove(removed)
@@ -296,6 +321,7 @@ export class CacheStore {
 
   /** Entries for the admin list, newest first, without answers or embeddings. */
   list(filter: ListFilter): { total: number; data: EntrySummary[] } {
+    this.flushTouches()
     const where: string[] = []
     const params: Array<string | number> = []
     if (filter.text) {
@@ -339,6 +365,7 @@ export class CacheStore {
 
   /** Every live entry, in id order, a page at a time (for export). */
   *entries(pageSize = 200): Generator<CacheEntry> {
+    this.flushTouches()
     for (let after = 0; ; ) {
       const rows = this.db.query<Row, [number, number]>('SELECT * FROM entries WHERE id > ? ORDER BY id LIMIT ?').all(after, pageSize)
       if (rows.length === 0) return
@@ -359,6 +386,7 @@ export class CacheStore {
   }
 
   close() {
+    this.flushTouches()
     this.db.close()
   }
 
