@@ -49,6 +49,9 @@ export async function relay(
     capture.done(response.status === 200 ? 'complete' : 'failed', text)
     return new Response(text, init)
   }
+  // Nothing watches a plain body (JSON, audio, files): Bun pipes it natively, and the log line is written
+  // at the headers. Piping it through a JavaScript stream cost 15% of the CPU of a forwarded request.
+  if (!sse && !capture) return response
 
   info.streaming = true
   const filter = capture?.dropUsage ? new UsageChunkFilter() : undefined
