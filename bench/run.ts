@@ -1,0 +1,102 @@
+// `npm run bench` — reproduces proxy-gpt's performance numbers on this machine and writes bench/RESULTS.md.
+//
+//   npm run bench                 full run: ~6 min once the scale data exist (see bench/README.md for a
+//                                 first run, which also builds the 1M-entry index once)
+//   npm run bench -- --quick      short run: 1 round of shorter cells, 10k and 100k tiers, 20 s soak;
+//                                 writes bench/.data/RESULTS-quick.md instead
+//   --only=matrix,scale,soak      run some parts only (results of the others are left out)
+//   --tiers=10000,100000          choose the cache-at-scale tiers
+//   --out=path                    write the report there instead
+//
+// Every server is its own process on 127.0.0.1; children and temporary directories are removed at the end,
+// on failure and on Ctrl-C (and by bench/lib/watchdog.ts if this process is killed outright).
+
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describeMachine } from './lib/machine'
+import { Processes, ROOT } from './lib/proc'
+import { type MatrixOptions, runMatrix } from './matrix'
+import { renderReport, type RunResults } from './report'
+import { runScale, type ScaleOptions } from './scale'
+import { runSoak, type SoakOptions } from './soak'
+
+const args = process.argv.slice(2)
+const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+const value = (name: string) => flag(name)?.split('=')[1]
+const quick = !!flag('quick')
+const only = value('only')?.split(',') ?? ['matrix', 'scale', 'soak']
+
+const LATENCY_MS = 1
+const matrixOptions: MatrixOptions = quick
+  ? { latencyMs: LATENCY_MS, connections: [1, 32], warmupS: 0.5, durationS: 1.5, rounds: 1, ttfbRounds: 150, profileS: 2 }
+  : { latencyMs: LATENCY_MS, connections: [1, 32], warmupS: 0.5, durationS: 2.5, rounds: 3, ttfbRounds: 400, profileS: 4 }
+const scaleOptions: ScaleOptions = {
+  tiers: value('tiers')?.split(',').map(Number) ?? (quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]),
+  lookups: quick ? 1000 : 2000,
+}
+const soakOptions: SoakOptions = { latencyMs: LATENCY_MS, durationS: quick ? 20 : 60, warmupS: quick ? 5 : 10, concurrency: 16, maxEntries: 1000, pool: 200 }
+
+const began = performance.now()
+const clock = () => {
+  const s = Math.round((performance.now() - began) / 1000)
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+}
+const progress = (section: string) => (line: string) => console.log(`[${clock()}] ${section}: ${line}`)
+
+const procs = new Processes()
+let interrupted = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    console.log(`\n${signal}: stopping servers and removing temporary files…`)
+    await procs.cleanup()
+    process.exit(130)
+  })
+}
+
+const outFile = value('out') ? resolve(value('out')!) : quick ? join(ROOT, 'bench/.data/RESULTS-quick.md') : join(ROOT, 'bench/RESULTS.md')
+const results: RunResults = {
+  quick,
+  startedAt: new Date().toISOString(),
+  command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '),
+  machine: await describeMachine(),
+  sections: {},
+  sectionSeconds: {},
+  totalSeconds: 0,
+}
+let failure: Error | undefined
+
+try {
+  console.log(`proxy-gpt bench (${quick ? 'quick' : 'full'}) — ${results.machine.cpu}, ${results.machine.cores} cores, Bun ${results.machine.bun}, Node ${results.machine.node}`)
+  if (only.includes('matrix')) {
+    const t0 = performance.now()
+    results.sections.matrix = await runMatrix(procs, matrixOptions, progress('overhead'))
+    results.sectionSeconds.matrix = (performance.now() - t0) / 1000
+  }
+  if (only.includes('scale')) {
+    const t0 = performance.now()
+    results.sections.scale = await runScale(procs, scaleOptions, progress('scale'))
+    results.sectionSeconds.scale = (performance.now() - t0) / 1000
+  }
+  if (only.includes('soak')) {
+    const t0 = performance.now()
+    results.sections.soak = await runSoak(procs, soakOptions, progress('soak'))
+    results.sectionSeconds.soak = (performance.now() - t0) / 1000
+  }
+} catch (error) {
+  failure = error as Error
+  console.error(`\nbench failed: ${failure.stack ?? failure.message}`)
+} finally {
+  await procs.cleanup()
+}
+
+results.totalSeconds = (performance.now() - began) / 1000
+results.loadAtEnd = loadavg()
+results.failure = failure?.message
+mkdirSync(join(ROOT, 'bench/.data'), { recursive: true })
+writeFileSync(join(ROOT, 'bench/.data', quick ? 'results-quick.json' : 'results.json'), JSON.stringify(results, null, 2))
+writeFileSync(outFile, renderReport(results))
+console.log(`\n[${clock()}] ${failure ? 'partial results' : 'results'} written to ${outFile.replace(`${ROOT}/`, '')} (raw numbers in bench/.data/)`)
+process.exit(failure ? 1 : 0)

@@ -1,0 +1,160 @@
+// Builds the cache-at-scale data sets once and keeps them under bench/.data/ (git-ignored): for every tier
+// (10k, 100k, 1M entries) a DATA_DIR exactly as proxy-gpt leaves it — cache.sqlite written through
+// CacheStore.put and semantic.usearch + its fingerprint written through VectorIndex.save — so the probes
+// load them with the real code paths. Tiers share one deterministic stream of entries, so the 100k tier
+// continues from the 10k one and 1M from 100k, also across runs (a --quick run's tiers are reused).
+//
+//   bun bench/scale-build.ts <root> <tier,tier,...>
+//
+// Vectors are added to usearch in multi-threaded batches: VectorIndex only offers one-at-a-time add(),
+// which takes ~1 ms per 1536-d vector here and would make a 1M build last most of an hour. The index is
+// created with the same settings as src/cache/vector-index.ts (cos, i8, default connectivity and
+// expansion) and handed to VectorIndex only to be saved, so the file and its fingerprint are the real ones.
+
+import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { Index, MetricKind, ScalarKind } from 'usearch'
+import { cacheKeys } from '../src/cache/keys'
+import { CacheStore } from '../src/cache/store'
+import { VectorIndex } from '../src/cache/vector-index'
+import { DEFAULT_EMBEDDING_MODEL, readTier, tierDir, type TierInfo } from './scale-common'
+import { DIMENSIONS, GENERATOR_VERSION, entryAnswer, entryPrompt, entryVector } from './synthetic'
+
+const BATCH = 10_000
+const NO_EXPIRY_MS = 100 * 365 * 24 * 3600 * 1000
+
+function createIndex(): Index {
+  // Must stay identical to createIndex() in src/cache/vector-index.ts.
+  return new Index({
+    dimensions: DIMENSIONS,
+    metric: MetricKind.Cos,
+    quantization: ScalarKind.I8,
+    connectivity: 0,
+    expansion_add: 0,
+    expansion_search: 0,
+    multi: false,
+  })
+}
+
+function chatBody(content: string) {
+  return { model: 'gpt-4o-mini', messages: [{ role: 'user', content }], max_tokens: 300 }
+}
+
+function storedAnswer(id: number) {
+  const content = entryAnswer(id)
+  return {
+    endpoint: 'chat' as const,
+    body: {
+      id: `chatcmpl-bench-${id}`,
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 },
+    },
+  }
+}
+
+async function main() {
+  const [root, tierList] = process.argv.slice(2)
+  if (!root || !tierList) throw new Error('usage: bun bench/scale-build.ts <root> <tier,tier,...>')
+  const tiers = tierList.split(',').map(Number).sort((a, b) => a - b)
+  const target = tiers[tiers.length - 1]!
+  const missing = tiers.filter((t) => !readTier(root, t))
+  if (missing.length === 0) return
+
+  // Resume from the largest finished tier below the first missing one (the stream is shared).
+  const previous = [10_000, 100_000, 1_000_000, ...tiers]
+    .filter((t) => t < missing[0]! && readTier(root, t))
+    .sort((a, b) => b - a)[0]
+  const work = join(root, 'work')
+  rmSync(work, { recursive: true, force: true })
+  mkdirSync(work, { recursive: true })
+  const index = createIndex()
+  let start = 1
+  let spent = 0
+  if (previous) {
+    copyFileSync(join(tierDir(root, previous), 'cache.sqlite'), join(work, 'cache.sqlite'))
+    index.load(join(tierDir(root, previous), 'semantic.usearch'))
+    start = previous + 1
+    spent = readTier(root, previous)!.buildSeconds
+    log(`resuming from the ${previous}-entry tier`)
+  }
+  const store = CacheStore.open(join(work, 'cache.sqlite'), { ttlMs: NO_EXPIRY_MS, maxEntries: Number.MAX_SAFE_INTEGER })
+  const threads = availableParallelism()
+  const began = performance.now()
+  let addMs = 0
+  let lastReport = began
+
+  for (let first = start; first <= target; ) {
+    const next = tiers.find((t) => t >= first)!
+    const last = Math.min(first + BATCH - 1, next)
+    const n = last - first + 1
+    const matrix = new Float32Array(n * DIMENSIONS)
+    const keys = new BigUint64Array(n)
+    for (let i = 0; i < n; i++) {
+      entryVector(first + i, matrix, i * DIMENSIONS)
+      keys[i] = BigInt(first + i)
+    }
+    const t0 = performance.now()
+    index.add(keys, matrix, threads)
+    addMs += performance.now() - t0
+    store.db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const id = first + i
+        const prompt = entryPrompt(id)
+        const entry = store.put({
+          ...entryKeys(prompt),
+          endpoint: 'chat',
+          model: 'gpt-4o-mini',
+          prompt,
+          answer: storedAnswer(id),
+          embedding: matrix.subarray(i * DIMENSIONS, (i + 1) * DIMENSIONS),
+          embeddingModel: DEFAULT_EMBEDDING_MODEL,
+        })
+        if (entry.id !== id) throw new Error(`expected SQLite id ${id}, got ${entry.id}: delete ${root} and run again`)
+      }
+    })()
+    first = last + 1
+
+    const now = performance.now()
+    if (now - lastReport > 15_000 || last === next) {
+      lastReport = now
+      const done = last - start + 1
+      const rate = (now - began) / done
+      log(`${last.toLocaleString('en')} / ${target.toLocaleString('en')} entries, ${(addMs / done * 1000).toFixed(0)} µs/vector in usearch, about ${Math.round(((target - last) * rate) / 1000)}s to go`)
+    }
+    if (last === next && !readTier(root, next)) await snapshot(root, next, store, index, spent + (performance.now() - began) / 1000, (addMs * 1000) / (last - start + 1))
+  }
+  store.close()
+  rmSync(work, { recursive: true, force: true })
+}
+
+function entryKeys(prompt: string) {
+  const keys = cacheKeys('chat', chatBody(prompt), 'full')
+  return { key: keys.exact, partition: keys.partition }
+}
+
+async function snapshot(root: string, tier: number, store: CacheStore, index: Index, buildSeconds: number, addUs: number) {
+  const dir = tierDir(root, tier)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  store.db.run('PRAGMA wal_checkpoint(TRUNCATE)')
+  copyFileSync(store.db.filename, join(dir, 'cache.sqlite'))
+  const saved = new VectorIndex(join(dir, 'semantic.usearch'))
+  // VectorIndex has no way to adopt a built index; its private field is set so its own save() writes it.
+  ;(saved as unknown as { index: Index }).index = index
+  const summary = store.vectorSummary(DEFAULT_EMBEDDING_MODEL)
+  await saved.save({ model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary })
+  const info: TierInfo = { version: GENERATOR_VERSION, count: tier, buildSeconds, addUsPerVector: addUs, fingerprint: { model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary } }
+  writeFileSync(join(dir, 'done.json.tmp'), JSON.stringify(info))
+  renameSync(join(dir, 'done.json.tmp'), join(dir, 'done.json'))
+  log(`tier ${tier.toLocaleString('en')} saved (${buildSeconds.toFixed(0)}s of building so far)`)
+}
+
+function log(line: string) {
+  console.log(`  [scale build] ${line}`)
+}
+
+if (import.meta.main) await main()
