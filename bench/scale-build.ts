@@ -14,28 +14,15 @@
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { Index, MetricKind, ScalarKind } from 'usearch'
+import type { Index } from 'usearch'
 import { cacheKeys } from '../src/cache/keys'
 import { CacheStore } from '../src/cache/store'
-import { VectorIndex } from '../src/cache/vector-index'
+import { createIndex, VectorIndex } from '../src/cache/vector-index'
 import { DEFAULT_EMBEDDING_MODEL, readTier, tierDir, type TierInfo } from './scale-common'
 import { DIMENSIONS, GENERATOR_VERSION, entryAnswer, entryPrompt, entryVector } from './synthetic'
 
 const BATCH = 10_000
 const NO_EXPIRY_MS = 100 * 365 * 24 * 3600 * 1000
-
-function createIndex(): Index {
-  // Must stay identical to createIndex() in src/cache/vector-index.ts.
-  return new Index({
-    dimensions: DIMENSIONS,
-    metric: MetricKind.Cos,
-    quantization: ScalarKind.I8,
-    connectivity: 0,
-    expansion_add: 0,
-    expansion_search: 0,
-    multi: false,
-  })
-}
 
 function chatBody(content: string) {
   return { model: 'gpt-4o-mini', messages: [{ role: 'user', content }], max_tokens: 300 }
@@ -71,7 +58,7 @@ async function main() {
   const work = join(root, 'work')
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
-  const index = createIndex()
+  const index = createIndex(DIMENSIONS)
   let start = 1
   let spent = 0
   if (previous) {

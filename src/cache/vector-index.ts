@@ -31,7 +31,8 @@ async function checksum(path: string): Promise<string> {
   return hasher.digest('hex')
 }
 
-function createIndex(dimensions: number): Index {
+/** The index configuration, shared with the bench so that what it measures is what the proxy runs. */
+export function createIndex(dimensions: number): Index {
   return new Index({
     dimensions,
     metric: MetricKind.Cos,
