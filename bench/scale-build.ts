@@ -8,8 +8,8 @@
 //
 // Vectors are added to usearch in multi-threaded batches: VectorIndex only offers one-at-a-time add(),
 // which takes ~1 ms per 1536-d vector here and would make a 1M build last most of an hour. The index is
-// created with the same settings as src/cache/vector-index.ts (cos, i8, default connectivity and
-// expansion) and handed to VectorIndex only to be saved, so the file and its fingerprint are the real ones.
+// made by src/cache/vector-index.ts's own createIndex() (cos, i8, default connectivity and expansion) and
+// handed to VectorIndex only to be saved, so the file and its fingerprint are the real ones.
 
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
