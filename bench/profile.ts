@@ -6,9 +6,8 @@
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { UPSTREAM_KEY } from './fake-upstream'
-import { BUN, cleanEnv, freePort, NODE, type Processes, ROOT, waitForHttp } from './lib/proc'
-import { type Endpoint, PROXY_KEY, QUESTION, chatBody, proxyHeaders } from './servers'
+import { BUN, freePort, NODE, type Processes, ROOT, waitForHttp } from './lib/proc'
+import { type Endpoint, QUESTION, chatBody, proxyEnv, proxyHeaders } from './servers'
 
 export interface ProfileEntry {
   share: number
@@ -87,16 +86,7 @@ export async function profileProxy(procs: Processes, upstream: Endpoint, duratio
     const child = procs.spawn(`proxy-gpt-profiled-${cache}`, [BUN, '--cpu-prof-md', `--cpu-prof-dir=${dir}`, join(ROOT, 'src/index.ts')], {
       cwd: dir,
       port,
-      env: cleanEnv({
-        OPENAI_KEY: UPSTREAM_KEY,
-        PROXY_KEY,
-        OPENAI_BASE_URL: `${upstream.url}/v1`,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        MODEL_RATE_LIMIT: '0',
-        DATA_DIR: join(dir, 'data'),
-        CACHE_ALLOWED: cache,
-      }),
+      env: proxyEnv(upstream, port, dir, { CACHE_ALLOWED: cache }),
     })
     const url = `http://127.0.0.1:${port}`
     await waitForHttp(procs, child, `${url}/health`)

@@ -40,22 +40,27 @@ export async function startFloor(procs: Processes, upstream: Endpoint): Promise<
  * proxy-gpt exactly as an operator starts it (`bun src/index.ts`), with no rate limit, a fresh DATA_DIR and
  * the fake upstream. Its working directory is a temporary one, so a developer's .env is not read.
  */
+/** The environment every benchmarked proxy-gpt runs with: the bench's keys, no rate limit, data in `dir`. */
+export function proxyEnv(upstream: Endpoint, port: number, dir: string, extra: Record<string, string> = {}) {
+  return cleanEnv({
+    OPENAI_KEY: UPSTREAM_KEY,
+    PROXY_KEY,
+    OPENAI_BASE_URL: `${upstream.url}/v1`,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    MODEL_RATE_LIMIT: '0',
+    DATA_DIR: join(dir, 'data'),
+    ...extra,
+  })
+}
+
 export async function startProxy(procs: Processes, upstream: Endpoint, name: string, env: Record<string, string>): Promise<Endpoint> {
   const port = freePort()
   const dataDir = procs.tempDir('proxy-gpt-bench-data-')
   const child = procs.spawn(name, [BUN, join(ROOT, 'src/index.ts')], {
     cwd: dataDir,
     port,
-    env: cleanEnv({
-      OPENAI_KEY: UPSTREAM_KEY,
-      PROXY_KEY,
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      MODEL_RATE_LIMIT: '0',
-      DATA_DIR: join(dataDir, 'data'),
-      ...env,
-    }),
+    env: proxyEnv(upstream, port, dataDir, env),
   })
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(procs, child, `${url}/health`)
