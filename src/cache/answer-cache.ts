@@ -9,7 +9,7 @@ import { guardAllows } from './guard'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan } from './policy'
 import { CacheStore, type CacheEntry, type NewEntry } from './store'
-import { VectorIndex, type IndexFingerprint } from './vector-index'
+import { INDEX_DISTANCE_SLACK, VectorIndex, type IndexFingerprint } from './vector-index'
 
 // The cache as the proxy sees it: plan a request, look it up (exact, then by meaning inside its
 // partition), share one upstream call among identical requests in flight, store complete answers. SQLite
@@ -31,7 +31,8 @@ export interface CacheOptions {
 /** Candidates asked of the index: a first look, then a wider one when other partitions crowd the nearest. */
 const SEARCH_WIDTHS = [16, 128]
 const MAINTENANCE_MS = 60_000
-const REBUILD_PAGE = 500
+/** Vectors per multi-threaded batch of a rebuild: each batch holds the event loop for tens of milliseconds. */
+const REBUILD_PAGE = 200
 
 export class AnswerCache {
   private readonly flights = new Map<string, Promise<CacheEntry | undefined>>()
@@ -103,17 +104,21 @@ export class AnswerCache {
     if (!embedding) return {}
 
     let best: { id: number; similarity: number } | undefined
+    const reach = 1 - this.config.cache.similarityThreshold + INDEX_DISTANCE_SLACK
     for (const width of SEARCH_WIDTHS) {
       const found = this.index.search(embedding, width)
+      // Only candidates that could clear the threshold are read: most lookups then read one row or none.
+      const near = found.filter((f) => f.distance <= reach)
       const peers = this.store
-        .candidates(found.map((f) => f.id))
+        .candidates(near.map((f) => f.id))
         .filter((c) => c.partition === keys.partition && c.embeddingModel === this.embedder.model && c.embedding && c.prompt !== null)
       for (const peer of peers) {
         const similarity = cosine(embedding, peer.embedding!)
         if (similarity < this.config.cache.similarityThreshold || (best && similarity <= best.similarity)) continue
         if (guardAllows(text, peer.prompt!).ok) best = { id: peer.id, similarity }
       }
-      if (best || peers.length > 0 || found.length < width) break
+      // A wider look only helps when every near candidate belonged to another partition and more may follow.
+      if (best || peers.length > 0 || near.length < width) break
     }
     const entry = best && this.store.getById(best.id)
     return entry ? { hit: { entry, match: 'semantic', similarity: best!.similarity }, embedding } : { embedding }
@@ -196,7 +201,7 @@ export class AnswerCache {
     for (let after = 0; ; ) {
       const page = this.store.vectors(this.embedder.model, after, REBUILD_PAGE)
       if (page.length === 0) break
-      for (const { id, embedding } of page) this.index.add(id, embedding)
+      this.index.addMany(page)
       after = page[page.length - 1]!.id
       await Bun.sleep(0)
     }

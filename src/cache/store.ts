@@ -109,6 +109,9 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_last_hit ON entries (last_hit_at);
 CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
+-- Answers with a question vector, by embedding model (and id, implicitly): the index fingerprint at start and
+-- the pages of a rebuild come from here instead of a scan of every row's 3 KB embedding (6 s at 1M entries).
+CREATE INDEX IF NOT EXISTS entries_vectors ON entries (embedding_model) WHERE embedding IS NOT NULL;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `
 

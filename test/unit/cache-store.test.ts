@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CacheStore, packVector, unpackVector, type NewEntry } from '../../src/cache/store'
-import { VectorIndex } from '../../src/cache/vector-index'
+import { INDEX_DISTANCE_SLACK, VectorIndex } from '../../src/cache/vector-index'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -112,6 +112,46 @@ describe('VectorIndex', () => {
     index.remove([1])
     expect(index.search(unit(0.9, 0.1, 0), 2).map((m) => m.id)).toEqual([2])
     expect(index.search(unit(1, 0), 2)).toEqual([]) // another dimension: never a match
+  })
+
+  test('addMany adds a batch, skipping ids already present and vectors of another size', () => {
+    const index = new VectorIndex(join(tempDir(), 'i.usearch'))
+    index.add(1, unit(1, 0, 0))
+    index.addMany([
+      { id: 1, embedding: unit(0, 0, 1) },
+      { id: 2, embedding: unit(0, 1, 0) },
+      { id: 3, embedding: unit(0, 0, 1) },
+      { id: 4, embedding: unit(1, 1) },
+    ])
+    expect(index.size).toBe(3)
+    expect(index.search(unit(1, 0.1, 0), 1)[0]!.id).toBe(1) // the first vector for id 1 was kept
+    expect(index.search(unit(0, 0.1, 1), 1)[0]!.id).toBe(3)
+    expect(index.dirty).toBe(true)
+  })
+
+  test('the i8 index distance stays within INDEX_DISTANCE_SLACK of the exact cosine distance', () => {
+    // Deterministic 1536-d vectors, isotropic and skewed (a few large components, as real embeddings have),
+    // paired at cosines from 0.5 to 0.99: the range around any sensible threshold.
+    let seed = 42
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1
+    const normalize = (v: Float32Array) => {
+      const n = Math.hypot(...v)
+      return v.map((x) => x / n)
+    }
+    const cos = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0)
+    let worst = 0
+    for (let pair = 0; pair < 40; pair++) {
+      const skew = pair % 2 === 1
+      const base = normalize(Float32Array.from({ length: 1536 }, (_, i) => random() * (skew && i % 97 === 0 ? 12 : 1)))
+      const noise = normalize(Float32Array.from({ length: 1536 }, () => random()))
+      const mix = 0.5 + (pair / 40) * 0.49
+      const query = normalize(base.map((x, i) => mix * x + Math.sqrt(1 - mix * mix) * noise[i]!))
+      const index = new VectorIndex(join(tempDir(), 'slack.usearch'))
+      index.add(1, base)
+      const [match] = index.search(query, 1)
+      worst = Math.max(worst, Math.abs(match!.distance - (1 - cos(base, query))))
+    }
+    expect(worst).toBeLessThan(INDEX_DISTANCE_SLACK)
   })
 
   test('save and load; a changed fingerprint is stale; a damaged file is corrupt and never handed to usearch', async () => {
