@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { CacheContext } from '../config'
 import type { JsonObject } from '../openai/validate'
 
@@ -33,18 +32,25 @@ export interface CacheKeys {
 
 /** JSON with object keys sorted at every level, so field order never splits a key. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i])
+    return `${out}]`
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .filter((key) => (value as JsonObject)[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as JsonObject)[key])}`)
-    return `{${entries.join(',')}}`
+    const object = value as JsonObject
+    let out = '{'
+    for (const key of Object.keys(object).sort()) {
+      if (object[key] === undefined) continue
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(object[key])}`
+    }
+    return `${out}}`
   }
   return JSON.stringify(value ?? null)
 }
 
-const hash = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex')
+const sha256 = (text: string) => Bun.SHA256.hash(text, 'hex') as string
+const hash = (value: unknown) => sha256(canonicalJson(value))
 
 function deciding(body: JsonObject, without: string): JsonObject {
   const params: JsonObject = {}
@@ -85,9 +91,13 @@ export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: C
       const { content, ...lastShape } = last
       // Under `last`, earlier turns do not count (the original Proxy GPT behaviour): only the system prompt.
       const earlier = context === 'full' ? messages.slice(0, -1) : messages.slice(0, -1).filter((m) => SYSTEM_ROLES.has(m.role as string))
+      // The same strings canonicalJson would make of { endpoint, params, earlier, last } and of
+      // { …, lastShape } (keys in sorted order), with the shared part serialised once.
+      const head = `{"earlier":${canonicalJson(earlier)},"endpoint":"chat",`
+      const tail = `,"params":${canonicalJson(params)}}`
       return {
-        exact: hash({ endpoint, params, earlier, last }),
-        partition: hash({ endpoint, params, earlier, lastShape }),
+        exact: sha256(`${head}"last":${canonicalJson(last)}${tail}`),
+        partition: sha256(`${head}"lastShape":${canonicalJson(lastShape)}${tail}`),
         semanticText: last.role === 'user' ? textOf(content) : undefined,
       }
     }

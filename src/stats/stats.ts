@@ -62,6 +62,8 @@ export class Stats {
   private readonly since: number
   private readonly timer: ReturnType<typeof setInterval>
   private readonly metrics
+  /** Request counts by label set since the last scrape: prom-client hashes a label set on every inc(). */
+  private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
 
   constructor(private readonly options: StatsOptions) {
     this.now = options.now ?? Date.now
@@ -88,7 +90,16 @@ export class Stats {
 
     const registers = [this.registry]
     this.metrics = {
-      requests: new Counter({ name: 'proxy_gpt_requests_total', help: 'API requests handled', labelNames: ['endpoint', 'model', 'status_class', 'cache'], registers }),
+      requests: new Counter({
+        name: 'proxy_gpt_requests_total',
+        help: 'API requests handled',
+        labelNames: ['endpoint', 'model', 'status_class', 'cache'],
+        registers,
+        collect: () => {
+          for (const { labels, n } of this.pendingRequests.values()) this.metrics.requests.inc(labels, n)
+          this.pendingRequests.clear()
+        },
+      }),
       duration: new Histogram({
         name: 'proxy_gpt_request_duration_seconds',
         help: 'Time to the end of the answer (streams included)',
@@ -127,7 +138,11 @@ export class Stats {
     const endpoint = ENDPOINTS.includes(event.endpoint) ? event.endpoint : 'other'
     const model = this.models.label(event.model)
     const cache = event.cache ? (event.cacheMatch ? `hit_${event.cacheMatch}` : event.cache.toLowerCase()) : 'none'
-    this.metrics.requests.inc({ endpoint, model, status_class: statusClass(event.status), cache })
+    const status_class = statusClass(event.status)
+    const labelKey = `${endpoint} ${model} ${status_class} ${cache}`
+    const pending = this.pendingRequests.get(labelKey)
+    if (pending) pending.n++
+    else this.pendingRequests.set(labelKey, { labels: { endpoint, model, status_class, cache }, n: 1 })
     this.metrics.duration.observe({ endpoint, cache }, event.durationMs / 1000)
 
     this.add('requests')

@@ -17,6 +17,16 @@ describe('canonicalJson', () => {
 describe('cacheKeys', () => {
   const key = (body: any, context: 'full' | 'last' = 'full') => cacheKeys('chat', body, context)
 
+  test('chat keys are the SHA-256 of the canonical JSON of their parts, so caches written by earlier versions still hit', () => {
+    const sha = (value: unknown) => new Bun.CryptoHasher('sha256').update(canonicalJson(value)).digest('hex')
+    const earlier = [{ role: 'system', content: 'Be brief.' }]
+    const last = { role: 'user', content: 'Hi', name: 'ann' }
+    const keys = key(chat([...earlier, last], { temperature: 0, stream: true }))
+    const params = { model: 'gpt-4o-mini', temperature: 0 }
+    expect(keys.exact).toBe(sha({ endpoint: 'chat', params, earlier, last }))
+    expect(keys.partition).toBe(sha({ endpoint: 'chat', params, earlier, lastShape: { role: 'user', name: 'ann' } }))
+  })
+
   test('field order, stream, stream_options, user, metadata and store do not split the exact key', () => {
     const base = key(chat([user('hi')], { temperature: 0.3 }))
     const variants = [
