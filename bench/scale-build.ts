@@ -6,22 +6,21 @@
 //
 //   bun bench/scale-build.ts <root> <tier,tier,...>
 //
-// Vectors are added to usearch in multi-threaded batches: VectorIndex only offers one-at-a-time add(),
-// which takes ~1 ms per 1536-d vector here and would make a 1M build last most of an hour. The index is
-// made by src/cache/vector-index.ts's own createIndex() (cos, i8, default connectivity and expansion) and
-// handed to VectorIndex only to be saved, so the file and its fingerprint are the real ones.
+// Vectors go in through VectorIndex.addMany, the multi-threaded batch add that proxy-gpt's own rebuild from
+// SQLite uses, so the index has src/'s settings and its file and fingerprint are the real ones.
 
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
-import type { Index } from 'usearch'
+import { dirname, join } from 'node:path'
 import { cacheKeys } from '../src/cache/keys'
 import { CacheStore } from '../src/cache/store'
-import { createIndex, VectorIndex } from '../src/cache/vector-index'
+import { VectorIndex } from '../src/cache/vector-index'
 import { DEFAULT_EMBEDDING_MODEL, readTier, tierDir, type TierInfo } from './scale-common'
 import { DIMENSIONS, GENERATOR_VERSION, entryAnswer, entryPrompt, entryVector } from './synthetic'
 
 const BATCH = 10_000
+/** A tier's DATA_DIR as proxy-gpt leaves it (the SQLite WAL is checkpointed into the main file first). */
+const FILES = ['cache.sqlite', 'semantic.usearch', 'semantic.usearch.json']
 const NO_EXPIRY_MS = 100 * 365 * 24 * 3600 * 1000
 
 function chatBody(content: string) {
@@ -58,14 +57,16 @@ async function main() {
   const work = join(root, 'work')
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
-  const index = createIndex(DIMENSIONS)
+  const index = new VectorIndex(join(work, 'semantic.usearch'))
   let start = 1
   let spent = 0
   if (previous) {
-    copyFileSync(join(tierDir(root, previous), 'cache.sqlite'), join(work, 'cache.sqlite'))
-    index.load(join(tierDir(root, previous), 'semantic.usearch'))
+    for (const file of FILES) copyFileSync(join(tierDir(root, previous), file), join(work, file))
+    const info = readTier(root, previous)!
+    const loaded = await index.load(info.fingerprint)
+    if (loaded !== 'loaded') throw new Error(`the ${previous}-entry tier's index is ${loaded}: delete ${root} and run again`)
     start = previous + 1
-    spent = readTier(root, previous)!.buildSeconds
+    spent = info.buildSeconds
     log(`resuming from the ${previous}-entry tier`)
   }
   const store = CacheStore.open(join(work, 'cache.sqlite'), { ttlMs: NO_EXPIRY_MS, maxEntries: Number.MAX_SAFE_INTEGER })
@@ -79,13 +80,9 @@ async function main() {
     const last = Math.min(first + BATCH - 1, next)
     const n = last - first + 1
     const matrix = new Float32Array(n * DIMENSIONS)
-    const keys = new BigUint64Array(n)
-    for (let i = 0; i < n; i++) {
-      entryVector(first + i, matrix, i * DIMENSIONS)
-      keys[i] = BigInt(first + i)
-    }
+    const rows = Array.from({ length: n }, (_, i) => ({ id: first + i, embedding: entryVector(first + i, matrix, i * DIMENSIONS).subarray(i * DIMENSIONS, (i + 1) * DIMENSIONS) }))
     const t0 = performance.now()
-    index.add(keys, matrix, threads)
+    index.addMany(rows, threads)
     addMs += performance.now() - t0
     store.db.transaction(() => {
       for (let i = 0; i < n; i++) {
@@ -123,17 +120,14 @@ function entryKeys(prompt: string) {
   return { key: keys.exact, partition: keys.partition }
 }
 
-async function snapshot(root: string, tier: number, store: CacheStore, index: Index, buildSeconds: number, addUs: number) {
+async function snapshot(root: string, tier: number, store: CacheStore, index: VectorIndex, buildSeconds: number, addUs: number) {
   const dir = tierDir(root, tier)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   store.db.run('PRAGMA wal_checkpoint(TRUNCATE)')
-  copyFileSync(store.db.filename, join(dir, 'cache.sqlite'))
-  const saved = new VectorIndex(join(dir, 'semantic.usearch'))
-  // VectorIndex has no way to adopt a built index; its private field is set so its own save() writes it.
-  ;(saved as unknown as { index: Index }).index = index
   const summary = store.vectorSummary(DEFAULT_EMBEDDING_MODEL)
-  await saved.save({ model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary })
+  await index.save({ model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary })
+  for (const file of FILES) copyFileSync(join(dirname(index.file), file), join(dir, file))
   const info: TierInfo = { version: GENERATOR_VERSION, count: tier, buildSeconds, addUsPerVector: addUs, fingerprint: { model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary } }
   writeFileSync(join(dir, 'done.json.tmp'), JSON.stringify(info))
   renameSync(join(dir, 'done.json.tmp'), join(dir, 'done.json'))

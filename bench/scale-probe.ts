@@ -1,6 +1,6 @@
 // One measurement of one cache-at-scale tier, in a fresh process so its resident memory is its own.
 //
-//   bun bench/scale-probe.ts index <tier dir> <lookups>   VectorIndex.load (md5 check + usearch load), then
+//   bun bench/scale-probe.ts index <tier dir> <lookups>   VectorIndex.load (checksum + usearch load), then
 //                                                         bare index searches (k = 16, as the first look)
 //   bun bench/scale-probe.ts cache <tier dir> <lookups>   AnswerCache.open (what proxy-gpt does at start),
 //                                                         then AnswerCache.semantic as a request runs it —
@@ -13,9 +13,8 @@
 import { join } from 'node:path'
 import { AnswerCache } from '../src/cache/answer-cache'
 import { cacheKeys } from '../src/cache/keys'
-import { VectorIndex } from '../src/cache/vector-index'
+import { checksum, createIndex, VectorIndex } from '../src/cache/vector-index'
 import { loadConfig } from '../src/config'
-import { Index, MetricKind, ScalarKind } from 'usearch'
 import { rssMiB, summarize, type Summary } from './lib/stats'
 import type { TierInfo } from './scale-common'
 import { DIMENSIONS, paraphrasePrompt, pickIds, queryVector, unrelatedVector } from './synthetic'
@@ -26,11 +25,9 @@ const lookups = Number(lookupArg ?? 2000)
 const info = (await Bun.file(join(dir, 'done.json')).json()) as TierInfo
 const WARMUP = 200
 
-async function md5Seconds(path: string): Promise<number> {
+async function checksumSeconds(path: string): Promise<number> {
   const started = performance.now()
-  const hasher = new Bun.CryptoHasher('md5')
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk)
-  hasher.digest('hex')
+  await checksum(path)
   return (performance.now() - started) / 1000
 }
 
@@ -42,7 +39,7 @@ if (mode === 'index') {
   const loadSeconds = (performance.now() - started) / 1000
   if (result !== 'loaded' || index.size !== info.count) throw new Error(`index did not load (${result}, ${index.size} vectors)`)
   const rssLoaded = rssMiB()
-  const md5 = await md5Seconds(index.file)
+  const checksumS = await checksumSeconds(index.file)
 
   const ids = pickIds(info.count, WARMUP + lookups, 7)
   const queries = ids.map((id) => queryVector(id))
@@ -64,12 +61,12 @@ if (mode === 'index') {
   // thread, would change.
   const variants: Array<{ label: string; expansion: number; threads: number; search: Summary; recallAt1: number }> = []
   for (const [label, expansion, threads] of [
-    ['view, as src/ searches (expansion_search 64, threads 0)', 0, 0],
-    ['threads 1', 0, 1],
-    ['expansion_search 32', 32, 0],
-    ['expansion_search 128', 128, 0],
+    ['view, as src/ searches (expansion_search 64, threads 1)', 0, 1],
+    ['threads 0 (usearch picks)', 0, 0],
+    ['expansion_search 32', 32, 1],
+    ['expansion_search 128', 128, 1],
   ] as const) {
-    const view = new Index({ dimensions: DIMENSIONS, metric: MetricKind.Cos, quantization: ScalarKind.I8, connectivity: 0, expansion_add: 0, expansion_search: expansion, multi: false })
+    const view = createIndex(DIMENSIONS, expansion)
     view.view(index.file)
     const spent: number[] = []
     let first = 0
@@ -92,7 +89,7 @@ if (mode === 'index') {
       recallAt1: top1 / lookups,
       fileMiB: Bun.file(index.file).size / 2 ** 20,
       loadSeconds,
-      md5Seconds: md5,
+      checksumSeconds: checksumS,
       rssBeforeMiB: rssBefore,
       rssLoadedMiB: rssLoaded,
       search: summarize(times),

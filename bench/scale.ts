@@ -18,7 +18,7 @@ export interface IndexProbe {
   count: number
   fileMiB: number
   loadSeconds: number
-  md5Seconds: number
+  checksumSeconds: number
   rssBeforeMiB: number
   rssLoadedMiB: number
   search: Summary

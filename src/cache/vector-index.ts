@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises'
+import { open, rename, rm } from 'node:fs/promises'
 import { Index, MetricKind, ScalarKind } from 'usearch'
 
 // The in-memory half of the semantic cache: a usearch HNSW index of question embeddings, keyed by the
@@ -25,10 +25,37 @@ interface SavedMeta {
 
 export type LoadResult = 'loaded' | 'missing' | 'stale' | 'corrupt'
 
-async function checksum(path: string): Promise<string> {
-  const hasher = new Bun.CryptoHasher('md5')
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk)
-  return hasher.digest('hex')
+const CHECKSUM_CHUNK = 4 << 20
+
+/**
+ * wyhash chained over fixed 4 MiB chunks (the chunking is part of the value, so every chunk but the last is
+ * filled): 0.4 s for a 1.6 GiB index here against 3.4 s for md5. It guards against a damaged file, not a
+ * forged one. Files saved by earlier versions carry an md5, still accepted.
+ */
+export async function checksum(path: string, kind: 'wyhash' | 'md5' = 'wyhash'): Promise<string> {
+  if (kind === 'md5') {
+    const hasher = new Bun.CryptoHasher('md5')
+    for await (const chunk of Bun.file(path).stream()) hasher.update(chunk)
+    return hasher.digest('hex')
+  }
+  const file = await open(path, 'r')
+  try {
+    const buffer = new Uint8Array(CHECKSUM_CHUNK)
+    let hash = 0n
+    for (let position = 0, filled = -1; filled !== 0; ) {
+      filled = 0
+      while (filled < buffer.length) {
+        const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled)
+        if (bytesRead === 0) break
+        filled += bytesRead
+      }
+      if (filled > 0) hash = BigInt(Bun.hash.wyhash(buffer.subarray(0, filled), hash))
+      position += filled
+    }
+    return `wyhash:${hash.toString(16)}`
+  } finally {
+    await file.close()
+  }
 }
 
 /**
@@ -41,14 +68,14 @@ async function checksum(path: string): Promise<string> {
 export const INDEX_DISTANCE_SLACK = 0.05
 
 /** The index configuration, shared with the bench so that what it measures is what the proxy runs. */
-export function createIndex(dimensions: number): Index {
+export function createIndex(dimensions: number, expansionSearch = 0): Index {
   return new Index({
     dimensions,
     metric: MetricKind.Cos,
     quantization: ScalarKind.I8,
     connectivity: 0,
     expansion_add: 0,
-    expansion_search: 0,
+    expansion_search: expansionSearch,
     multi: false,
   })
 }
@@ -106,7 +133,8 @@ export class VectorIndex {
 
   search(vector: Float32Array, k: number): Array<{ id: number; distance: number }> {
     if (!this.index || this.index.size() === 0 || vector.length !== this.index.dimensions()) return []
-    const matches = this.index.search(vector, Math.min(k, this.index.size()), 0)
+    // One query: on the calling thread, without a hand-off to usearch's thread pool.
+    const matches = this.index.search(vector, Math.min(k, this.index.size()), 1)
     const found: Array<{ id: number; distance: number }> = []
     for (let i = 0; i < matches.keys.length; i++) found.push({ id: Number(matches.keys[i]), distance: matches.distances[i]! })
     return found
@@ -151,7 +179,9 @@ export class VectorIndex {
     } catch {
       return 'corrupt'
     }
-    if (meta.version !== 1 || meta.bytes !== indexFile.size || meta.checksum !== (await checksum(this.file))) return 'corrupt'
+    if (meta.version !== 1 || meta.bytes !== indexFile.size) return 'corrupt'
+    const kind = typeof meta.checksum === 'string' && meta.checksum.startsWith('wyhash:') ? 'wyhash' : 'md5'
+    if (meta.checksum !== (await checksum(this.file, kind))) return 'corrupt'
     const saved = meta.fingerprint
     if (
       saved.model !== expected.model ||

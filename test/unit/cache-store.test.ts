@@ -176,4 +176,27 @@ describe('VectorIndex', () => {
     writeFileSync(`${file}.json`, '{not json')
     expect(await new VectorIndex(file).load(fingerprint)).toBe('corrupt')
   })
+
+  test('the checksum covers files larger than one 4 MiB chunk; an md5 from earlier versions is still accepted', async () => {
+    const file = join(tempDir(), 'big.usearch')
+    const index = new VectorIndex(file)
+    let seed = 7
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1
+    index.addMany(Array.from({ length: 4000 }, (_, i) => ({ id: i + 1, embedding: Float32Array.from({ length: 1536 }, random) })))
+    const big = { model: 'e', dims: 1536, count: 4000, maxId: 4000, sumId: 8_002_000 }
+    await index.save(big)
+    const bytes = await Bun.file(file).bytes()
+    expect(bytes.length).toBeGreaterThan(5 << 20)
+    expect(await new VectorIndex(file).load(big)).toBe('loaded')
+
+    const meta = JSON.parse(await Bun.file(`${file}.json`).text())
+    expect(meta.checksum).toStartWith('wyhash:')
+    writeFileSync(`${file}.json`, JSON.stringify({ ...meta, checksum: new Bun.CryptoHasher('md5').update(bytes).digest('hex') }))
+    expect(await new VectorIndex(file).load(big)).toBe('loaded')
+    writeFileSync(`${file}.json`, JSON.stringify(meta))
+
+    bytes[(4 << 20) + 1000]! ^= 0x01 // one bit, in the second chunk
+    writeFileSync(file, bytes)
+    expect(await new VectorIndex(file).load(big)).toBe('corrupt')
+  })
 })
