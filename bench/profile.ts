@@ -108,14 +108,14 @@ export async function profileProxy(procs: Processes, upstream: Endpoint, duratio
 
 /** What a share of the profile is spent on, and what would cut it; matched on the folded entries. */
 const CATEGORIES: Array<{ test: RegExp; what: string; fix?: string }> = [
-  { test: /`touch`|#run/, what: 'hit bookkeeping in SQLite (`CacheStore.touch`, an UPDATE per hit)', fix: 'keep hit counts and last-hit times in memory and write them in one transaction every few seconds' },
-  { test: /getByKey|getById|`live`|unpackVector|typedArrayViewTypedArrayFromFast/, what: 'reading the cached row (`SELECT *`, JSON.parse of the answer, unpacking the 3 KB f16 embedding)', fix: 'select only the columns an exact hit needs; unpack the embedding only where it is used (semantic candidates)' },
+  { test: /`touch`|#run/, what: 'hit bookkeeping (`CacheStore.touch`; hit counts are written to SQLite in batches)' },
+  { test: /getByKey|getById|`live`|unpackVector|typedArrayViewTypedArrayFromFast/, what: 'reading the cached row from SQLite (by key, without the embedding) and JSON.parse of the answer', fix: 'keep the most asked answers in memory in front of SQLite' },
   { test: /readBodyText/, what: 'reading the request body through a JavaScript stream iterator', fix: 'read bodies with a declared Content-Length natively (`await request.text()`)' },
   { test: /tapStream|onReadStreamIntoSinkClose|getReader/, what: 'piping the upstream body through a JavaScript `ReadableStream` (`tapStream`)', fix: 'hand the upstream body to the client untouched when nothing needs to watch it (no cache capture, not SSE), and learn its end another way' },
   { test: /onRSDefaultController|`pull`/, what: 'JavaScript `ReadableStream` machinery with no frame recorded (the request-body iterator or the response tap)', fix: 'keep JavaScript streams off the hot path: native body reads, upstream bodies handed over untouched' },
-  { test: /`log`|accessLogLine|toISOString/, what: 'the access-log line (`console.log`, one synchronous write per request)', fix: 'buffer log lines and write them once per event-loop turn' },
-  { test: /prom-client|stats\.ts/, what: 'metrics (prom-client)', fix: 'aggregate per request in plain counters and let prom-client read them at scrape time' },
-  { test: /keys\.ts|`update`|`digest`|Hash/, what: 'cache keys (canonical JSON and SHA-256, for the exact key and the partition)', fix: 'canonicalise once and hash both keys from the same pieces' },
+  { test: /`log`|accessLogLine|toISOString/, what: 'the access-log line (formatting it; lines reach stdout in 100 ms batches)' },
+  { test: /prom-client|stats\.ts/, what: 'statistics and metrics (request counts reach prom-client at scrape time; the duration histogram is observed per request)', fix: 'aggregate the duration histogram per label set as well and hand it to prom-client at scrape time' },
+  { test: /keys\.ts|`update`|`digest`|Hash/, what: 'cache keys (canonical JSON and SHA-256 of the exact key and the partition) and the key check' },
   { test: /gate\.ts|timingSafeEqual/, what: 'key check (SHA-256 of the presented key)' },
   { test: /elysia|memoirist|cors/, what: 'Elysia routing, hooks and header merging' },
   { test: /`fetch`.*client\.ts|upstream\/client|`any`/, what: 'the upstream `fetch` (the floor pays it too)' },

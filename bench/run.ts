@@ -7,11 +7,13 @@
 //   --only=matrix,scale,soak      run some parts only (results of the others are left out)
 //   --tiers=10000,100000          choose the cache-at-scale tiers
 //   --out=path                    write the report there instead
+//   --from=results.json           run nothing: write the report again from the raw numbers of an earlier run
+//                                 (bench/.data/results.json), e.g. after a change to bench/report.ts
 //
 // Every server is its own process on 127.0.0.1; children and temporary directories are removed at the end,
 // on failure and on Ctrl-C (and by bench/lib/watchdog.ts if this process is killed outright).
 
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describeMachine } from './lib/machine'
@@ -57,6 +59,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const outFile = value('out') ? resolve(value('out')!) : quick ? join(ROOT, 'bench/.data/RESULTS-quick.md') : join(ROOT, 'bench/RESULTS.md')
+if (value('from')) {
+  const saved = JSON.parse(readFileSync(resolve(value('from')!), 'utf8')) as RunResults
+  const target = value('out') ? outFile : join(ROOT, saved.quick ? 'bench/.data/RESULTS-quick.md' : 'bench/RESULTS.md')
+  writeFileSync(target, renderReport(saved))
+  console.log(`report of the run of ${saved.startedAt} written to ${target.replace(`${ROOT}/`, '')}`)
+  process.exit(0)
+}
 const results: RunResults = {
   quick,
   startedAt: new Date().toISOString(),
