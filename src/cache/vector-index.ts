@@ -109,7 +109,7 @@ export class VectorIndex {
   }
 
   /**
-   * Adds many vectors at once (rows of `matrix`, one per id) on `threads` native threads: a rebuild from
+   * Adds many vectors at once on `threads` native threads (0: usearch's choice, every core): a rebuild from
    * SQLite, where one-at-a-time adds would cost ~1 ms of the only JavaScript thread per vector.
    */
   addMany(rows: Array<{ id: number; embedding: Float32Array }>, threads = 0) {
