@@ -1,6 +1,6 @@
 // `npm run bench` — reproduces proxy-gpt's performance numbers on this machine and writes bench/RESULTS.md.
 //
-//   npm run bench                 full run: ~6 min once the scale data exist (see bench/README.md for a
+//   npm run bench                 full run: ~7.5 min once the scale data exist (see bench/README.md for a
 //                                 first run, which also builds the 1M-entry index once)
 //   npm run bench -- --quick      short run: 1 round of shorter cells, 10k and 100k tiers, 20 s soak;
 //                                 writes bench/.data/RESULTS-quick.md instead
