@@ -15,6 +15,9 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
+/** Deterministic numbers in [-1, 1) (a linear congruential generator), for vectors of many dimensions. */
+const uniform = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1
+
 const unit = (...xs: number[]) => {
   const v = Float32Array.from(xs)
   const n = Math.hypot(...xs)
@@ -132,8 +135,7 @@ describe('VectorIndex', () => {
   test('the i8 index distance stays within INDEX_DISTANCE_SLACK of the exact cosine distance', () => {
     // Deterministic 1536-d vectors, isotropic and skewed (a few large components, as real embeddings have),
     // paired at cosines from 0.5 to 0.99: the range around any sensible threshold.
-    let seed = 42
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1
+    const random = uniform(42)
     const normalize = (v: Float32Array) => {
       const n = Math.hypot(...v)
       return v.map((x) => x / n)
@@ -180,8 +182,7 @@ describe('VectorIndex', () => {
   test('the checksum covers files larger than one 4 MiB chunk; an md5 from earlier versions is still accepted', async () => {
     const file = join(tempDir(), 'big.usearch')
     const index = new VectorIndex(file)
-    let seed = 7
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1
+    const random = uniform(7)
     index.addMany(Array.from({ length: 4000 }, (_, i) => ({ id: i + 1, embedding: Float32Array.from({ length: 1536 }, random) })))
     const big = { model: 'e', dims: 1536, count: 4000, maxId: 4000, sumId: 8_002_000 }
     await index.save(big)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'bun:test'
-import { ApiError } from '../../src/errors'
+import { apiError } from '../helpers/api-error'
 import { clientAddress, createGate } from '../../src/plugins/gate'
 
 const KEY = 'proxy-key-alpha-0123456789'
@@ -8,17 +8,6 @@ const SOCKET = '203.0.113.9'
 
 const request = (headers: Record<string, string> = {}) => new Request('http://proxy.local/v1/chat/completions', { method: 'POST', headers })
 const hashOf = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 8)
-
-/** The ApiError thrown by `fn`; fails the test when nothing or something else is thrown. */
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError)
-    return error as ApiError
-  }
-  throw new Error('expected an ApiError, nothing was thrown')
-}
 
 describe('createGate: accepted keys', () => {
   const gate = createGate({ proxyKeys: [KEY], trustProxy: 0 })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { ApiError } from '../../src/errors'
+import { apiError } from '../helpers/api-error'
 import { clampOutputTokens } from '../../src/openai/clamp'
 import { endpointOf, upstreamPath, type Endpoint } from '../../src/openai/endpoints'
 import { parseJsonObject, validateBody, type JsonObject } from '../../src/openai/validate'
@@ -54,17 +54,6 @@ describe('endpointOf', () => {
     expect(endpointOf('POST', '/')).toBeUndefined()
   })
 })
-
-/** The ApiError thrown by `fn`; fails the test when nothing or something else is thrown. */
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError)
-    return error as ApiError
-  }
-  throw new Error('expected an ApiError, nothing was thrown')
-}
 
 const chat = (extra: JsonObject = {}): JsonObject => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra })
 
