@@ -13,10 +13,11 @@ RUN bun install --production --frozen-lockfile --ignore-scripts --omit peer \
 
 FROM oven/bun:1.4.5-slim
 WORKDIR /app
+# No TRUST_PROXY here: on a bare Docker host the socket address is the client; on a Hugging Face Space
+# (SPACE_ID set) the proxy trusts the one hop in front by itself.
 ENV NODE_ENV=production \
     PORT=7860 \
-    HOST=0.0.0.0 \
-    TRUST_PROXY=1
+    HOST=0.0.0.0
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY src ./src

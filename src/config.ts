@@ -22,6 +22,8 @@ export interface Config {
   upstreamTimeoutMs: number
   maxBodySize: number
   trustProxy: number
+  /** Most answers (`n`, `best_of`, × prompts) one request may ask for. */
+  maxN: number
   dataDir: string
   /** `'*'` allows any origin (browser extensions have unpredictable ids). */
   corsOrigins: '*' | string[]
@@ -70,7 +72,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'EMBEDDING_BASE_URL / EMBEDDING_KEY', default: "the upstream's", meaning: 'for upstreams without an embeddings endpoint' },
   { name: 'UPSTREAM_TIMEOUT_MS', default: '120000', meaning: "longest wait for the upstream's response headers; then 504" },
   { name: 'MAX_BODY_SIZE', default: '16mb', meaning: 'larger request bodies get 413 (bytes, or with kb/mb/gb)' },
-  { name: 'TRUST_PROXY', default: '0', meaning: 'proxy hops in front that may set X-Forwarded-For; 0 = use the socket address' },
+  { name: 'TRUST_PROXY', default: '0 (1 when SPACE_ID is set)', meaning: 'proxy hops in front that may set X-Forwarded-For; 0 = use the socket address' },
+  { name: 'MAX_N', default: '1', meaning: 'most answers one request may ask for: max(n, best_of) × prompts; more gets 400' },
   { name: 'DATA_DIR', default: './data', meaning: 'SQLite database and vector index' },
   { name: 'CORS_ORIGINS', default: '*', meaning: 'comma-separated origins allowed by browsers; * = any' },
   { name: 'METRICS_KEY', default: 'unset (open)', meaning: 'bearer key required by GET /metrics' },
@@ -225,7 +228,9 @@ export function loadConfig(env: Env): Config {
     },
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 120_000, 1),
     maxBodySize,
-    trustProxy: int('TRUST_PROXY', 0, 0, 100),
+    // A Hugging Face Space (which sets SPACE_ID) always runs behind exactly one proxy of Hugging Face's.
+    trustProxy: int('TRUST_PROXY', read('SPACE_ID') ? 1 : 0, 0, 100),
+    maxN: int('MAX_N', 1, 1, 128),
     dataDir: read('DATA_DIR')?.trim() ?? './data',
     corsOrigins,
     metricsKey,

@@ -56,5 +56,15 @@ export const upstreamUnreachable = (cause?: unknown) => {
 export const upstreamTimeout = (ms: number) =>
   new ApiError(504, `The upstream API sent no response within ${ms} ms (UPSTREAM_TIMEOUT_MS).`, 'upstream_error', 'upstream_timeout')
 
+export const unknownPath = () =>
+  new ApiError(404, 'This path is not part of the OpenAI API this proxy forwards.', 'invalid_request_error', 'unknown_path')
+
+/** The upstream's body was cut or could not be read: its fault, not the client's nor ours. */
+export const upstreamBadResponse = (cause?: unknown) => {
+  const error = new ApiError(502, 'The upstream API sent an answer that was cut off or could not be read. Try again later.', 'upstream_error', 'upstream_bad_response')
+  error.cause = cause
+  return error
+}
+
 export const internalError = () =>
   new ApiError(500, 'The proxy failed to handle this request.', 'server_error', 'internal_error')

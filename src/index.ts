@@ -45,7 +45,7 @@ if (!cache) log('cache: off (CACHE_ALLOWED=false)')
 
 let stats: ReturnType<typeof openStats>
 try {
-  stats = openStats(config, cache)
+  stats = openStats(config, cache, log)
 } catch (error) {
   console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
   process.exit(1)

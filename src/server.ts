@@ -1,5 +1,6 @@
 import type { App } from './app'
 import type { Config } from './config'
+import { internalError } from './errors'
 import { accessLogLine, type LogSink } from './logging'
 import { beginRequest, type RequestInfo } from './request-info'
 import type { Stats } from './stats/stats'
@@ -37,13 +38,26 @@ export function serve(app: App, config: Pick<Config, 'port' | 'host' | 'maxBodyS
     maxRequestBodySize: config.maxBodySize * 2 + 1024 * 1024,
     // Bun's default (10 s) would cut a slow upstream; 255 s is its maximum.
     idleTimeout: 255,
+    // Without NODE_ENV=production (how `npm start` and the executable run) Bun would answer an uncaught
+    // error with its development page: the working directory, file paths and source.
+    development: false,
     async fetch(request, server) {
       const info = beginRequest(request, server.requestIP(request)?.address ?? '')
-      const response = await app.handle(request)
+      let response: Response
+      try {
+        response = await app.handle(request)
+      } catch (error) {
+        log(`error unhandled: ${(error as Error)?.name ?? 'unknown'}`)
+        response = internalError().toResponse({ 'x-request-id': info.id })
+      }
       info.status = response.status
       if (info.streaming) info.onStreamEnd = () => complete(request, info)
       else complete(request, info)
       return response
+    },
+    // The last line of defence: whatever escapes the handler above still leaves in OpenAI's envelope.
+    error() {
+      return internalError().toResponse()
     },
   })
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../config'
-import type { LogSink } from '../logging'
+import { throttledLog, type LogSink } from '../logging'
 import type { JsonObject } from '../openai/validate'
 import type { StoredAnswer } from './answer'
 import { Embedder, MAX_SEMANTIC_CHARS, cosine } from './embedder'
@@ -9,7 +9,7 @@ import { guardAllows } from './guard'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan } from './policy'
 import { CacheStore, type CacheEntry, type NewEntry } from './store'
-import { INDEX_DISTANCE_SLACK, VectorIndex, type IndexFingerprint } from './vector-index'
+import { INDEX_DISTANCE_SLACK, VectorIndex, type IndexFingerprint, type LoadResult } from './vector-index'
 
 // The cache as the proxy sees it: plan a request, look it up (exact, then by meaning inside its
 // partition), share one upstream call among identical requests in flight, store complete answers. SQLite
@@ -40,6 +40,8 @@ export class AnswerCache {
   /** Background embeddings of stored answers; waited for on close so none writes to a closed database. */
   private readonly background = new Set<Promise<void>>()
   private timer: ReturnType<typeof setInterval> | undefined
+  /** Storage failures (a full disk, a damaged page) repeat for as long as they last: one line a minute. */
+  private readonly failure: (kind: string, line: string) => void
 
   private constructor(
     private readonly config: Config,
@@ -49,6 +51,20 @@ export class AnswerCache {
     readonly embedder: Embedder
   ) {
     store.onRemove = (ids) => index.remove(ids)
+    this.failure = throttledLog(log)
+  }
+
+  /**
+   * Runs a storage operation; when SQLite fails (disk full, damaged file) the cache steps aside for this
+   * request: a read is a miss, a write is skipped. Nothing is remembered, so it recovers by itself.
+   */
+  private safely<T>(kind: 'read' | 'write', fallback: T, operation: () => T): T {
+    try {
+      return operation()
+    } catch (error) {
+      this.failure(kind, `cache: could not ${kind} ${kind === 'read' ? 'from' : 'to'} cache.sqlite (${describe(error)}); serving without it meanwhile`)
+      return fallback
+    }
   }
 
   static async open({ config, log, fetch, now }: CacheOptions): Promise<AnswerCache> {
@@ -61,11 +77,12 @@ export class AnswerCache {
       ttlMs: config.cache.ttlSeconds * 1000,
       maxEntries: config.cache.maxEntries,
       now,
+      log: (line) => log(`cache: ${line}`),
     })
     const embedder = new Embedder({ ...config.embedding, log, fetch, now })
     const cache = new AnswerCache(config, log, store, new VectorIndex(join(config.dataDir, 'semantic.usearch')), embedder)
-    const swept = store.sweep()
-    const result = await cache.index.load(cache.fingerprint())
+    const swept = cache.safely('write', 0, () => store.sweep())
+    const result = await cache.safely('read', Promise.resolve<LoadResult>('stale'), () => cache.index.load(cache.fingerprint()))
     if (result === 'loaded') {
       log(`cache: ${store.count} answers in ${config.dataDir}, ${cache.index.size} in the semantic index${swept ? `, ${swept} expired removed` : ''}`)
     } else {
@@ -76,13 +93,13 @@ export class AnswerCache {
     return cache
   }
 
-  plan(endpoint: CachedEndpoint, body: JsonObject, headers: Headers): { plan: CachePlan; keys: CacheKeys } {
+  plan(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, query = ''): { plan: CachePlan; keys: CacheKeys } {
     const plan = planFor(endpoint, body, headers, this.config.cache)
-    return { plan, keys: cacheKeys(endpoint, body, this.config.cache.context) }
+    return { plan, keys: cacheKeys(endpoint, body, this.config.cache.context, query) }
   }
 
   exact(keys: CacheKeys): Hit | undefined {
-    const entry = this.store.getByKey(keys.exact)
+    const entry = this.safely('read', undefined, () => this.store.getByKey(keys.exact))
     return entry && { entry, match: 'exact' }
   }
 
@@ -109,8 +126,7 @@ export class AnswerCache {
       const found = this.index.search(embedding, width)
       // Only candidates that could clear the threshold are read: most lookups then read one row or none.
       const near = found.filter((f) => f.distance <= reach)
-      const peers = this.store
-        .candidates(near.map((f) => f.id))
+      const peers = this.safely('read', [], () => this.store.candidates(near.map((f) => f.id)))
         .filter((c) => c.partition === keys.partition && c.embeddingModel === this.embedder.model && c.embedding && c.prompt !== null)
       for (const peer of peers) {
         const similarity = cosine(embedding, peer.embedding!)
@@ -120,13 +136,13 @@ export class AnswerCache {
       // A wider look only helps when every near candidate belonged to another partition and more may follow.
       if (best || peers.length > 0 || near.length < width) break
     }
-    const entry = best && this.store.getById(best.id)
+    const entry = best && this.safely('read', undefined, () => this.store.getById(best!.id))
     return entry ? { hit: { entry, match: 'semantic', similarity: best!.similarity }, embedding } : { embedding }
   }
 
   /** Counts a hit (for least-recently-used eviction and statistics). */
   served(hit: Hit) {
-    this.store.touch(hit.entry.id)
+    this.safely('write', undefined, () => this.store.touch(hit.entry.id))
   }
 
   /**
@@ -149,9 +165,12 @@ export class AnswerCache {
     }
   }
 
-  /** Stores a complete answer; its question is embedded later when the request did not need it now. */
-  save(endpoint: CachedEndpoint, keys: CacheKeys, model: string, answer: StoredAnswer, embedding?: Float32Array): CacheEntry {
-    const entry = this.store.put({
+  /**
+   * Stores a complete answer; its question is embedded later when the request did not need it now. Returns
+   * nothing when storage failed (the answer was still served).
+   */
+  save(endpoint: CachedEndpoint, keys: CacheKeys, model: string, answer: StoredAnswer, embedding?: Float32Array): CacheEntry | undefined {
+    const entry = this.safely('write', undefined, () => this.store.put({
       key: keys.exact,
       partition: keys.partition,
       endpoint,
@@ -160,7 +179,8 @@ export class AnswerCache {
       answer,
       embedding,
       embeddingModel: embedding ? this.embedder.model : undefined,
-    })
+    }))
+    if (!entry) return undefined
     if (embedding) this.index.add(entry.id, embedding)
     else if (this.canMatchByMeaning(keys)) {
       const task = this.embedLater(entry.id, keys.semanticText!).finally(() => this.background.delete(task))
@@ -179,27 +199,28 @@ export class AnswerCache {
 
   private async embedLater(id: number, text: string) {
     const embedding = await this.embedder.embed(text)
-    try {
-      if (!embedding || !this.store.getById(id)) return
+    if (!embedding) return
+    const stored = this.safely('write', false, () => {
+      if (!this.store.getById(id)) return false
       this.store.setEmbedding(id, embedding, this.embedder.model)
-      this.index.add(id, embedding)
-    } catch (error) {
-      this.log(`cache: could not store an embedding (${(error as Error).message})`)
-    }
+      return true
+    })
+    if (stored) this.index.add(id, embedding)
   }
 
   private fingerprint(): IndexFingerprint {
+    // Throws when SQLite cannot be read: callers then rebuild (at start) or skip saving.
     return { model: this.embedder.model, dims: this.index.dimensions ?? 0, ...this.store.vectorSummary(this.embedder.model) }
   }
 
   /** Refills the index from SQLite in pages, yielding between them so requests keep being served. */
   private async rebuild(reason: string) {
     const started = performance.now()
-    const total = this.store.vectorSummary(this.embedder.model).count
+    const total = this.safely('read', 0, () => this.store.vectorSummary(this.embedder.model).count)
     this.log(`cache: semantic index ${reason}, rebuilding it from SQLite (${total} embedded answers) in the background`)
     this.index.clear()
     for (let after = 0; ; ) {
-      const page = this.store.vectors(this.embedder.model, after, REBUILD_PAGE)
+      const page = this.safely('read', [], () => this.store.vectors(this.embedder.model, after, REBUILD_PAGE))
       if (page.length === 0) break
       this.index.addMany(page)
       after = page[page.length - 1]!.id
@@ -220,12 +241,12 @@ export class AnswerCache {
     try {
       await this.index.save(this.fingerprint())
     } catch (error) {
-      this.log(`cache: could not save the semantic index (${(error as Error).message}); it will be rebuilt at start`)
+      this.failure('index', `cache: could not write the semantic index (${describe(error)}); it will be rebuilt at start`)
     }
   }
 
   private async maintain() {
-    this.store.sweep()
+    this.safely('write', 0, () => this.store.sweep())
     await this.saveIndex()
   }
 
@@ -234,6 +255,13 @@ export class AnswerCache {
     await Promise.allSettled(this.background)
     await this.ready()
     await this.saveIndex()
+    this.safely('write', undefined, () => this.store.flushTouches())
     this.store.close()
   }
+}
+
+/** An error's code and message for a log line (SQLite's say what failed, e.g. SQLITE_FULL). */
+function describe(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string }
+  return [code, message].filter(Boolean).join(': ').slice(0, 200) || 'unknown error'
 }

@@ -50,6 +50,8 @@ export class Embedder {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.key}` },
         body: JSON.stringify({ model: this.options.model, input: text }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+        // A redirect would carry the question (and the key's bearer header) to wherever it points.
+        redirect: 'manual',
       })
       if (response.ok) {
         const vector = ((await response.json()) as any)?.data?.[0]?.embedding

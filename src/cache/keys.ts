@@ -72,15 +72,20 @@ export function textOf(content: unknown): string | undefined {
 
 const SYSTEM_ROLES = new Set(['system', 'developer'])
 
-export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: CacheContext): CacheKeys {
+/**
+ * `query` is the request's query string (`?api-version=…`), which upstreams may read: it splits the keys.
+ * An empty one adds nothing, so keys of requests without one are those earlier versions made.
+ */
+export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: CacheContext, query = ''): CacheKeys {
+  const q = query && query !== '?' ? query : undefined
   switch (endpoint) {
     case 'embeddings':
-      return { exact: hash({ endpoint, ...deciding(body, '') }), partition: '' }
+      return { exact: hash(q ? { endpoint, params: deciding(body, ''), query: q } : { endpoint, ...deciding(body, '') }), partition: '' }
     case 'completions': {
       const params = deciding(body, 'prompt')
       return {
-        exact: hash({ endpoint, params, prompt: body.prompt }),
-        partition: hash({ endpoint, params }),
+        exact: hash({ endpoint, params, prompt: body.prompt, query: q }),
+        partition: hash({ endpoint, params, query: q }),
         semanticText: typeof body.prompt === 'string' ? body.prompt : undefined,
       }
     }
@@ -94,7 +99,7 @@ export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: C
       // The same strings canonicalJson would make of { endpoint, params, earlier, last } and of
       // { …, lastShape } (keys in sorted order), with the shared part serialised once.
       const head = `{"earlier":${canonicalJson(earlier)},"endpoint":"chat",`
-      const tail = `,"params":${canonicalJson(params)}}`
+      const tail = `,"params":${canonicalJson(params)}${q ? `,"query":${JSON.stringify(q)}` : ''}}`
       return {
         exact: sha256(`${head}"last":${canonicalJson(last)}${tail}`),
         partition: sha256(`${head}"lastShape":${canonicalJson(lastShape)}${tail}`),

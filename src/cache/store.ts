@@ -1,4 +1,5 @@
 import { Database } from 'bun:sqlite'
+import { openDatabase } from '../state/sqlite/open'
 import type { StoredAnswer } from './answer'
 import { usageOf } from './answer'
 import type { CachedEndpoint } from './keys'
@@ -88,6 +89,8 @@ export interface StoreOptions {
   ttlMs: number
   maxEntries: number
   now?: () => number
+  /** Where a damaged file being moved aside at open is reported. */
+  log?: (line: string) => void
 }
 
 const SCHEMA = `
@@ -193,7 +196,7 @@ export class CacheStore {
   }
 
   static open(path: string, options: StoreOptions): CacheStore {
-    return new CacheStore(new Database(path, { create: true }), options)
+    return new CacheStore(openDatabase(path, options.log ?? (() => {})).db, options)
   }
 
   get count(): number {

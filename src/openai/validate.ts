@@ -6,7 +6,13 @@ import type { Endpoint } from './endpoints'
 
 export type JsonObject = Record<string, unknown>
 
+/** Deeper bodies are refused before parsing: recursion over them (canonical keys, JSON.stringify) would overflow the stack. */
+export const MAX_JSON_DEPTH = 128
+
 export function parseJsonObject(text: string): JsonObject {
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`, null, 'invalid_json')
+  }
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -21,7 +27,28 @@ export function parseJsonObject(text: string): JsonObject {
   return value
 }
 
-export function validateBody(endpoint: Endpoint, body: JsonObject) {
+/** Whether the brackets of `text` (outside strings) nest deeper than `limit`; a linear scan, no recursion. */
+function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // Skip the string: to its closing quote, past escaped characters.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 0x5c) i++
+        else if (d === 0x22) break
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--
+    }
+  }
+  return false
+}
+
+export function validateBody(endpoint: Endpoint, body: JsonObject, maxN = Number.MAX_SAFE_INTEGER) {
   if (endpoint === 'responses') {
     optionalString(body, 'model')
   } else {
@@ -35,6 +62,7 @@ export function validateBody(endpoint: Endpoint, body: JsonObject) {
       optionalTokenCount(body, 'max_tokens')
       optionalTokenCount(body, 'max_completion_tokens')
       optional(body, 'n', 'an integer of at least 1', isPositiveInteger)
+      limitAnswers(body, 1, maxN)
       break
     case 'completions':
       if (body.prompt === undefined) throw missing('prompt')
@@ -42,6 +70,8 @@ export function validateBody(endpoint: Endpoint, body: JsonObject) {
         throw invalid('prompt', 'a string, an array of strings, an array of token ids or an array of token-id arrays')
       optionalTokenCount(body, 'max_tokens')
       optional(body, 'n', 'an integer of at least 1', isPositiveInteger)
+      optional(body, 'best_of', 'an integer of at least 1', isPositiveInteger)
+      limitAnswers(body, promptCount(body.prompt), maxN)
       break
     case 'embeddings':
       if (body.input === undefined) throw missing('input')
@@ -52,6 +82,30 @@ export function validateBody(endpoint: Endpoint, body: JsonObject) {
       optionalTokenCount(body, 'max_output_tokens')
       break
   }
+}
+
+/**
+ * One counted request must not buy more than MAX_N answers: `max(n, best_of)` for each prompt. The field
+ * named is the one to lower: `n` or `best_of` when it alone is over, else `prompt` (too many of them).
+ */
+function limitAnswers(body: JsonObject, prompts: number, maxN: number) {
+  const n = typeof body.n === 'number' ? body.n : 1
+  const bestOf = typeof body.best_of === 'number' ? body.best_of : 1
+  const each = Math.max(n, bestOf)
+  if (each * prompts <= maxN) return
+  const param = each > maxN ? (bestOf > n ? 'best_of' : 'n') : 'prompt'
+  const asked = param === 'prompt' ? `${prompts} prompts × ${each} answers` : `${param} = ${param === 'n' ? n : bestOf}`
+  throw badRequest(
+    `This proxy generates at most ${maxN} answer${maxN === 1 ? '' : 's'} per request (MAX_N); the request asks for ${asked}.`,
+    param,
+    'too_many_answers'
+  )
+}
+
+/** How many prompts a completions request holds: a string or one token-id list is one. */
+function promptCount(prompt: unknown): number {
+  if (!Array.isArray(prompt) || prompt.length === 0 || isTokenIds(prompt)) return 1
+  return prompt.length
 }
 
 function validateMessages(messages: unknown) {

@@ -49,8 +49,25 @@ export class SlidingWindowLimiter {
     return this.check(key, false)
   }
 
-  private check(key: string, count: boolean): LimitResult {
-    const now = this.now()
+  /**
+   * Like `consume`, with a way to take the count back: a request admitted before its cache lookup that is
+   * then answered from the cache spends nothing.
+   */
+  admit(key: string): { result: LimitResult; release(): void } {
+    const countedAt = this.now()
+    const result = this.check(key, true, countedAt)
+    if (!result.success) return { result, release() {} }
+    return {
+      result,
+      release: () => {
+        const log = this.hits.get(key)
+        const at = log ? log.lastIndexOf(countedAt) : -1
+        if (at !== -1) log!.splice(at, 1)
+      },
+    }
+  }
+
+  private check(key: string, count: boolean, now = this.now()): LimitResult {
     this.sweep(now)
     const since = now - this.windowMs
     const log = (this.hits.get(key) ?? []).filter((t) => t > since)

@@ -27,7 +27,15 @@ interface ExportLine {
   createdAt: string
 }
 
+const refusals = {
+  '401': { description: 'Missing or wrong ADMIN_KEY' },
+  '404': { description: 'Admin API off (no ADMIN_KEY), or no such entry' },
+  '409': { description: 'The cache is off (CACHE_ALLOWED=false)' },
+}
 const secured = { security: [{ adminKey: [] }], tags: ['Admin'] }
+const answers = (description: string, extra: Record<string, { description: string }> = {}) => ({
+  responses: { '200': { description }, ...extra, ...refusals },
+})
 
 const notFound = (id: string) => new ApiError(404, `No cached entry with id ${id}.`, 'invalid_request_error', 'not_found', 'id')
 
@@ -70,6 +78,7 @@ export function adminRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, ca
           detail: {
             ...secured,
             summary: 'List or search cached entries',
+            ...answers('A page of entries: `{ object, total, data }`', { '400': { description: 'A bad query parameter' } }),
             description: 'Newest first. `q` searches the question text, `model` filters by model, `max_age`/`min_age` by age in seconds; `limit` (≤ 1000) and `offset` page.',
             parameters: ['q', 'model', 'max_age', 'min_age', 'limit', 'offset'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
           },
@@ -83,7 +92,7 @@ export function adminRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, ca
           const { embedding, ...rest } = entry
           return { ...rest, createdAt: new Date(entry.createdAt).toISOString(), lastHitAt: new Date(entry.lastHitAt).toISOString(), embedded: !!embedding }
         },
-        { detail: { ...secured, summary: 'Show one entry, with its stored answer' } }
+        { detail: { ...secured, summary: 'Show one entry, with its stored answer', ...answers('The entry') } }
       )
       .delete(
         '/admin/cache/entries/:id',
@@ -91,7 +100,7 @@ export function adminRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, ca
           if (!the().store.delete(Number(params.id))) throw notFound(params.id)
           return { id: Number(params.id), deleted: true }
         },
-        { detail: { ...secured, summary: 'Delete one entry (from SQLite and the semantic index)' } }
+        { detail: { ...secured, summary: 'Delete one entry (from SQLite and the semantic index)', ...answers('`{ id, deleted: true }`') } }
       )
       .delete(
         '/admin/cache/entries',
@@ -99,7 +108,13 @@ export function adminRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, ca
           if (!query.model && query.all !== 'true') throw badRequest("Give 'model' to purge one model's entries, or 'all=true' to purge everything.", 'all')
           return { deleted: the().store.purge(query.model || undefined) }
         },
-        { detail: { ...secured, summary: 'Purge all entries (all=true) or those of one model (model=…)' } }
+        {
+          detail: {
+            ...secured,
+            summary: 'Purge all entries (all=true) or those of one model (model=…)',
+            ...answers('`{ deleted: n }`', { '400': { description: 'Neither model nor all=true given' } }),
+          },
+        }
       )
       .get(
         '/admin/cache/export',
@@ -130,7 +145,7 @@ export function adminRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, ca
             headers: { 'content-type': 'application/x-ndjson', 'content-disposition': 'attachment; filename="proxy-gpt-cache.jsonl"' },
           })
         },
-        { detail: { ...secured, summary: 'Export every entry as JSONL (answers and embeddings included)' } }
+        { detail: { ...secured, summary: 'Export every entry as JSONL (answers and embeddings included)', ...answers('One JSON object per line') } }
       )
       .post(
         '/admin/cache/import',
@@ -151,6 +166,7 @@ export function adminRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, ca
           detail: {
             ...secured,
             summary: 'Import entries from an export (JSONL body)',
+            ...answers('`{ imported, skipped: [{ line, reason }] }`', { '413': { description: 'Body larger than MAX_BODY_SIZE' } }),
             description:
               'Entries are matched by their keys, which depend on CACHE_CONTEXT: import into a proxy with the same setting. Embeddings made by another EMBEDDING_MODEL are dropped (the entry then hits exactly only).',
             requestBody: { required: true, content: { 'application/x-ndjson': { schema: { type: 'string' } } } },

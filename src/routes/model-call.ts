@@ -27,14 +27,17 @@ export interface ModelCallDeps {
   secrets: readonly string[]
   /** Counts one model request for the client or throws 429; returns the rate-limit headers. */
   spend(client: Client, info: RequestInfo): Record<string, string>
-  /** Throws 429 when the client is already over its limit, without counting anything. */
-  refuseIfOver(client: Client, info: RequestInfo): void
+  /**
+   * Counts one model request or throws 429, checked and counted in one step, before anything is spent on
+   * the request; `release` hands the count back when a cache hit answers it after all.
+   */
+  admit(client: Client, info: RequestInfo): { headers: Record<string, string>; release(): void }
 }
 
 export async function modelCall(request: Request, endpoint: Endpoint, path: string, client: Client, info: RequestInfo, deps: ModelCallDeps) {
   const { config, cache } = deps
   const body = parseJsonObject(await readBodyText(request, config.maxBodySize))
-  validateBody(endpoint, body)
+  validateBody(endpoint, body, config.maxN)
   clampOutputTokens(endpoint, body, config.maxOutputTokens)
   if (typeof body.model === 'string') info.model = body.model
 
@@ -49,7 +52,7 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
     return forward({ ...deps.spend(client, info), 'x-cache': 'BYPASS' })
   }
 
-  const { plan, keys } = cache.plan(cached, body, request.headers)
+  const { plan, keys } = cache.plan(cached, body, request.headers, path.includes('?') ? path.slice(path.indexOf('?')) : '')
   info.cache = plan.lookup ? 'MISS' : 'BYPASS'
   const serve = (hit: Hit) => {
     cache.served(hit)
@@ -71,19 +74,21 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
   // Registered before the first await below, so an identical request arriving meanwhile waits for this one.
   const flight = plan.store ? cache.begin(keys) : undefined
   try {
-    // A client over its limit still got its exact hit above, but no embedding is spent on it.
-    deps.refuseIfOver(client, info)
+    // A client over its limit still got its exact hit above, but no embedding is bought for it: counted
+    // before the embedding, so N concurrent requests buy at most the limit's worth.
+    const admission = deps.admit(client, info)
     let embedding: Float32Array | undefined
     if (plan.lookup && cache.canMatchByMeaning(keys)) {
       const found = await cache.semantic(keys)
       if (found.hit) {
+        admission.release()
         flight?.settle(found.hit.entry)
         return serve(found.hit)
       }
       embedding = found.embedding
     }
 
-    const headers = { ...deps.spend(client, info), 'x-cache': info.cache }
+    const headers = { ...admission.headers, 'x-cache': info.cache }
     if (!flight) return await forward(headers)
 
     // A stored stream must know its token counts, so usage is asked for and then withheld from a client
@@ -100,7 +105,15 @@ export async function modelCall(request: Request, endpoint: Endpoint, path: stri
       done(outcome, text) {
         let entry
         try {
-          const answer = outcome !== 'complete' ? undefined : recorder ? recorder.finish() : completeAnswer(cached, text)
+          // A stream the client closed right after [DONE] (the OpenAI SDKs do) is as complete as one the
+          // upstream ended first: the recorder decides, from [DONE] and every choice's finish_reason.
+          const answer = recorder
+            ? outcome === 'complete' || outcome === 'cancelled'
+              ? recorder.finish()
+              : undefined
+            : outcome === 'complete'
+              ? completeAnswer(cached, text)
+              : undefined
           if (answer) entry = cache.save(cached, keys, String(body.model), answer, embedding)
         } catch (error) {
           deps.log(`cache: could not store an answer (${(error as Error).message})`)

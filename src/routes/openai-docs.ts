@@ -8,11 +8,11 @@ const json = (example: object, description: string) => ({
 })
 
 const errors = {
-  '400': { description: 'Invalid JSON or a field of the wrong type (named in `error.param`)' },
+  '400': { description: 'Invalid JSON, JSON nested over 128 levels, a field of the wrong type (named in `error.param`), or more answers than MAX_N' },
   '401': { description: 'Missing or wrong proxy key' },
   '413': { description: 'Body larger than MAX_BODY_SIZE' },
   '429': { description: 'MODEL_RATE_LIMIT reached; see Retry-After' },
-  '502': { description: 'Upstream unreachable' },
+  '502': { description: 'Upstream unreachable, or its answer was cut off' },
   '504': { description: 'Upstream sent no response headers within UPSTREAM_TIMEOUT_MS' },
 }
 
@@ -53,7 +53,9 @@ export const openaiDocs = {
   models: {
     ...secured,
     summary: 'List models',
-    description: 'Passed through. Any other /v1/* path (images, audio, files, multipart uploads) is passed through the same way.',
+    description:
+      "Passed through. The other groups of OpenAI's API (files, uploads, batches, images, audio, videos, moderations, fine_tuning, evals, " +
+      'vector_stores, assistants, threads, containers, realtime) are passed through the same way; any other path is 404 `unknown_path` and never forwarded.',
     responses: { '200': { description: 'Model list' }, '401': errors['401'] },
   },
 }

@@ -1,9 +1,9 @@
 import { Elysia } from 'elysia'
 import type { AnswerCache } from '../cache/answer-cache'
 import type { Config } from '../config'
-import { ApiError, rateLimited, tooLarge } from '../errors'
+import { ApiError, rateLimited, tooLarge, unknownPath } from '../errors'
 import type { LogSink } from '../logging'
-import { endpointOf, upstreamPath } from '../openai/endpoints'
+import { apiGroupOf, endpointOf, isAmbiguousPath, isOwnPath, requestTarget, upstreamPath } from '../openai/endpoints'
 import type { Client, Gate } from '../plugins/gate'
 import { rateLimitHeaders } from '../ratelimit/headers'
 import type { LimitResult, SlidingWindowLimiter } from '../ratelimit/sliding-window'
@@ -56,12 +56,14 @@ export function openaiRoutes(deps: ProxyDeps) {
       }
       return rateLimitHeaders(result)
     },
-    refuseIfOver(client: Client, info: RequestInfo) {
-      const result = limiter?.peek(client.id)
-      if (result && !result.success) {
+    admit(client: Client, info: RequestInfo) {
+      if (!limiter) return { headers: {}, release() {} }
+      const { result, release } = limiter.admit(client.id)
+      if (!result.success) {
         info.rateLimited = true
         throw refusal(result)
       }
+      return { headers: rateLimitHeaders(result), release }
     },
   }
 
@@ -88,7 +90,12 @@ export function openaiRoutes(deps: ProxyDeps) {
     const info = requestInfo(request)
     const client = gate(request, info.ip)
     info.client = client.hash
-    const path = upstreamPath(new URL(request.url))
+    const target = requestTarget(request.url)
+    // Only OpenAI's API goes upstream with the real key; a path spelled so that an upstream could read it
+    // as another one (`//`, `%2F`) is refused rather than normalised, so nothing skips validation or the cap.
+    if (isAmbiguousPath(target.pathname) || isOwnPath(target.pathname)) throw unknownPath()
+    const path = upstreamPath(target)
+    if (!apiGroupOf(path)) throw unknownPath()
     const endpoint = endpointOf(request.method, path)
     info.endpoint = endpoint ?? 'other'
     return endpoint ? modelCall(request, endpoint, path, client, info, calls) : passThrough(request, path, client, info)

@@ -1,3 +1,4 @@
+import { upstreamBadResponse } from '../errors'
 import { endStream, type RequestInfo } from '../request-info'
 import { tapStream, type StreamEnd } from '../streaming/tap'
 import { UsageChunkFilter } from '../streaming/usage-filter'
@@ -36,7 +37,7 @@ export async function relay(
   if (response.status >= 400) {
     capture?.done('failed')
     // Small, and may quote a key back: read, mask, pass on with the upstream's status.
-    return new Response(redactSecrets(await response.text(), secrets), init)
+    return new Response(redactSecrets(await bodyText(response, info), secrets), init)
   }
   if (!response.body) {
     capture?.done('failed')
@@ -45,7 +46,13 @@ export async function relay(
 
   const sse = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false
   if (capture && !sse) {
-    const text = await response.text()
+    let text: string
+    try {
+      text = await bodyText(response, info)
+    } catch (error) {
+      capture.done('failed')
+      throw error
+    }
     capture.done(response.status === 200 ? 'complete' : 'failed', text)
     return new Response(text, init)
   }
@@ -67,4 +74,14 @@ export async function relay(
     onSourceError: sse ? () => STREAM_CUT_EVENT : undefined,
   })
   return new Response(body, init)
+}
+
+/** The whole body; one the upstream cuts or that cannot be read is the upstream's fault (502). */
+async function bodyText(response: Response, info: RequestInfo): Promise<string> {
+  try {
+    return await response.text()
+  } catch (error) {
+    info.upstreamFailed = true
+    throw upstreamBadResponse(error)
+  }
 }

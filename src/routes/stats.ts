@@ -12,7 +12,11 @@ export function statsRoutes(stats: Stats, config: Pick<Config, 'metricsKey'>) {
   const metricsKey = config.metricsKey ? keyMatcher([config.metricsKey]) : undefined
   return new Elysia({ name: 'stats-routes' })
     .get('/stats', () => stats.snapshot(), {
-      detail: { summary: 'Usage, cache and upstream figures (what the status page shows)', tags: ['Operations'] },
+      detail: {
+        summary: 'Usage, cache and upstream figures (what the status page shows)',
+        tags: ['Operations'],
+        responses: { '200': { description: 'The figures, as JSON' } },
+      },
     })
     .get(
       '/metrics',
@@ -28,6 +32,10 @@ export function statsRoutes(stats: Stats, config: Pick<Config, 'metricsKey'>) {
           description: 'Text exposition format. Requires a bearer METRICS_KEY when one is configured.',
           tags: ['Operations'],
           security: config.metricsKey ? [{ metricsKey: [] }] : [],
+          responses: {
+            '200': { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } },
+            ...(config.metricsKey ? { '401': { description: 'Missing or wrong METRICS_KEY' } } : {}),
+          },
         },
       }
     )

@@ -6,7 +6,7 @@ import { VERSION } from '../version'
 import { Stats } from './stats'
 
 /** Opens the statistics store in DATA_DIR (stats.sqlite), beside the cache but independent of it. */
-export function openStats(config: Config, cache?: AnswerCache): Stats {
+export function openStats(config: Config, cache?: AnswerCache, log?: (line: string) => void): Stats {
   try {
     mkdirSync(config.dataDir, { recursive: true })
   } catch (error) {
@@ -18,5 +18,6 @@ export function openStats(config: Config, cache?: AnswerCache): Stats {
     prices: config.modelPrices,
     cacheEnabled: !!cache,
     cacheEntries: cache ? () => cache.store.count : undefined,
+    log,
   })
 }

@@ -1,4 +1,6 @@
 import { Database } from 'bun:sqlite'
+import { throttledLog } from '../logging'
+import { openDatabase } from '../state/sqlite/open'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { ModelLabels, statusClass } from './labels'
 import { costOf, DEFAULT_PRICES, type PriceTable } from './prices'
@@ -33,6 +35,8 @@ export interface StatsOptions {
   cacheEnabled: boolean
   cacheEntries?: () => number
   now?: () => number
+  /** Failed writes (a full disk) are reported here, at most once a minute. */
+  log?: (line: string) => void
 }
 
 const BUCKET_SECONDS = 600
@@ -64,14 +68,15 @@ export class Stats {
   private readonly metrics
   /** Request counts by label set since the last scrape: prom-client hashes a label set on every inc(). */
   private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
+  private readonly failure: (kind: string, line: string) => void
 
   constructor(private readonly options: StatsOptions) {
     this.now = options.now ?? Date.now
     this.prices = { ...DEFAULT_PRICES, ...options.prices }
     this.startedAt = this.now()
-    this.db = new Database(options.path, { create: true })
-    this.db.run('PRAGMA journal_mode = WAL')
-    this.db.run('PRAGMA synchronous = NORMAL')
+    const log = options.log ?? (() => {})
+    this.failure = throttledLog(log)
+    this.db = options.path === ':memory:' ? new Database(':memory:') : openDatabase(options.path, (line) => log(`stats: ${line}`)).db
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS totals (name TEXT PRIMARY KEY, value REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS series (bucket INTEGER PRIMARY KEY, requests INTEGER NOT NULL, hits_exact INTEGER NOT NULL, hits_semantic INTEGER NOT NULL);
@@ -86,7 +91,7 @@ export class Stats {
     }
     const since = this.db.query<{ value: string }, []>("SELECT value FROM meta WHERE name = 'since'").get()
     this.since = since ? Number(since.value) : this.startedAt
-    if (!since) this.db.query("INSERT INTO meta (name, value) VALUES ('since', ?)").run(String(this.since))
+    if (!since) this.write(() => this.db.query("INSERT INTO meta (name, value) VALUES ('since', ?)").run(String(this.since)))
 
     const registers = [this.registry]
     this.metrics = {
@@ -264,8 +269,29 @@ export class Stats {
     return this.registry.contentType
   }
 
+  /** Writes the figures; on a failure (a full disk) they stay in memory and the next flush tries again. */
   flush() {
     if (this.dirtyTotals.size === 0 && this.dirtyBuckets.size === 0) return
+    if (this.write(() => this.writeDirty())) {
+      this.dirtyTotals.clear()
+      this.dirtyBuckets.clear()
+    }
+    const oldest = this.bucketOf(this.now()) - SERIES_HOURS * 3600
+    for (const bucket of this.series.keys()) if (bucket < oldest) this.series.delete(bucket)
+  }
+
+  private write(operation: () => void): boolean {
+    try {
+      operation()
+      return true
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string }
+      this.failure('write', `stats: could not write stats.sqlite (${[code, message].filter(Boolean).join(': ')}); figures are kept in memory until it works again`)
+      return false
+    }
+  }
+
+  private writeDirty() {
     const setTotal = this.db.query('INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
     const setBucket = this.db.query(
       'INSERT INTO series (bucket, requests, hits_exact, hits_semantic) VALUES (?, ?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET requests = excluded.requests, hits_exact = excluded.hits_exact, hits_semantic = excluded.hits_semantic'
@@ -279,9 +305,6 @@ export class Stats {
       }
       this.db.query('DELETE FROM series WHERE bucket < ?').run(oldest - 24 * 3600)
     })()
-    this.dirtyTotals.clear()
-    this.dirtyBuckets.clear()
-    for (const bucket of this.series.keys()) if (bucket < oldest) this.series.delete(bucket)
   }
 
   close() {

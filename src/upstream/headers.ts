@@ -20,18 +20,26 @@ const NOT_TO_UPSTREAM = new Set([
   'origin',
   'referer',
   'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
+  'via',
   'x-real-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'fastly-client-ip',
 ])
+
+/** Header families set by proxies and CDNs in front (X-Forwarded-*, Cloudflare's CF-*, X-Original-*). */
+const CLIENT_ADDRESS_PREFIXES = ['x-forwarded-', 'cf-', 'x-original-']
 
 const NOT_TO_CLIENT = new Set([...HOP_BY_HOP, 'content-encoding', 'content-length', 'set-cookie', 'alt-svc'])
 
 export function upstreamRequestHeaders(incoming: Headers, key: string): Headers {
   const headers = new Headers()
+  // Headers the client names in Connection are hop-by-hop for this hop only (RFC 9110 §7.6.1).
+  const named = new Set((incoming.get('connection') ?? '').split(',').map((name) => name.trim().toLowerCase()))
   incoming.forEach((value, name) => {
-    if (!NOT_TO_UPSTREAM.has(name)) headers.set(name, value)
+    if (NOT_TO_UPSTREAM.has(name) || named.has(name) || CLIENT_ADDRESS_PREFIXES.some((prefix) => name.startsWith(prefix))) return
+    headers.set(name, value)
   })
   headers.set('authorization', `Bearer ${key}`)
   return headers

@@ -30,6 +30,10 @@ export interface Fault {
   gzip?: boolean
   /** Stream: after this many chunks, wait for `release()` before sending the rest. */
   holdAfterChunks?: number
+  /** Stream: end the body this long after `[DONE]` (real upstreams close a little after the last event). */
+  endLagMs?: number
+  /** JSON: send the first half of the body, then break the connection. */
+  cutJsonBody?: boolean
   /**
    * The path the fault is for. Without one it applies to the next request that is not for /v1/embeddings,
    * so the cache's own embedding lookups do not take faults meant for the model call.
@@ -140,6 +144,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       }
       if (fault.status) {
         const body = fault.body ?? { error: { message: `injected ${fault.status}`, type: 'server_error', param: null, code: null } }
+        if (fault.cutJsonBody) return cutJson(body, fault.status, { 'content-type': 'application/json' })
         return Response.json(body, { status: fault.status, headers: { 'x-upstream': 'fake' } })
       }
 
@@ -234,8 +239,24 @@ export function audioBytes(input: string): Uint8Array {
 
 function reply(body: object, fault: Fault): Response {
   const headers = { 'content-type': 'application/json', 'x-ratelimit-limit-requests': '10000', 'openai-processing-ms': '5' }
+  if (fault.cutJsonBody) return cutJson(body, 200, headers)
   if (fault.gzip) return new Response(gzipSync(JSON.stringify(body)), { headers: { ...headers, 'content-encoding': 'gzip' } })
   return new Response(JSON.stringify(body), { headers })
+}
+
+/** The first half of a JSON body, then a broken connection. */
+function cutJson(body: unknown, status: number, headers: Record<string, string>): Response {
+  const text = encoder.encode(JSON.stringify(body))
+  let sent = false
+  const cut = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sent) return controller.error(new Error('body cut by fault injection'))
+      sent = true
+      controller.enqueue(text.subarray(0, text.length >> 1))
+      await sleep(5)
+    },
+  })
+  return new Response(cut, { status, headers })
 }
 
 /** With tools offered and the weather asked about, the fake model calls the first tool. */
@@ -299,6 +320,7 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
         controller.error(new Error('stream cut by fault injection'))
         return
       }
+      if (fault.endLagMs && index === chunks.length) await sleep(fault.endLagMs)
       const chunk = chunks[index++]
       if (!chunk) {
         state.streamsCompleted++

@@ -50,7 +50,7 @@ export async function startProxy(env: Env = {}, upstream?: FakeUpstream): Promis
   const log = (line: string) => void logs.push(line)
   const cache = config.cache.allowed ? await AnswerCache.open({ config, log }) : undefined
   await cache?.ready()
-  const stats = openStats(config, cache)
+  const stats = openStats(config, cache, log)
   const server = serve(createApp({ config, log, cache, stats }), config, log, stats)
   const url = `http://127.0.0.1:${server.port}`
   return {

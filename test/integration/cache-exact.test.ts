@@ -163,3 +163,18 @@ describe('exact cache', () => {
     expect(proxy.upstream.requests.filter((r) => r.path === '/v1/embeddings' && r.json.input === input)).toHaveLength(1)
   })
 })
+
+describe('the query string', () => {
+  test('is part of the key: ?variant=x is neither served the plain answer nor serves it', async () => {
+    const content = fresh('with a query')
+    expect((await postJson(`${proxy.baseURL}/chat/completions`, chat(content))).headers.get('x-cache')).toBe('MISS')
+    const variant = await postJson(`${proxy.baseURL}/chat/completions?variant=x`, chat(content))
+    expect(variant.headers.get('x-cache')).toBe('MISS')
+    await variant.text()
+    expect(proxy.upstream.requests.at(-1)!.path).toBe('/v1/chat/completions?variant=x')
+    expect((await postJson(`${proxy.baseURL}/chat/completions?variant=x`, chat(content))).headers.get('x-cache')).toBe('HIT')
+    expect((await postJson(`${proxy.baseURL}/chat/completions?variant=y`, chat(content))).headers.get('x-cache')).toBe('MISS')
+    expect((await postJson(`${proxy.baseURL}/chat/completions`, chat(content))).headers.get('x-cache')).toBe('HIT')
+    expect(proxy.upstream.requests.filter((r) => r.path.startsWith('/v1/chat/completions')).length).toBe(3)
+  })
+})

@@ -124,6 +124,33 @@ describe('cache and the rate limit', () => {
   })
 })
 
+describe('admission is atomic', () => {
+  test('60 concurrent questions under a 4/min limit buy at most 4 embeddings', async () => {
+    proxy = await startProxy({ MODEL_RATE_LIMIT: '4' })
+    proxy.upstream.fault({ path: '/v1/embeddings', delayMs: 50 })
+    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => send(chat(`concurrent question number ${i}`))))
+    const statuses = responses.map((r) => r.status)
+    await Promise.all(responses.map((r) => r.arrayBuffer()))
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(56)
+    await Bun.sleep(100) // any embedding bought in the background would show by now
+    expect(embeddingCalls()).toBeLessThanOrEqual(4)
+    expect(chatCalls()).toBe(4)
+  })
+
+  test('a semantic hit gives its admission back: hits stay free', async () => {
+    proxy = await startProxy({ MODEL_RATE_LIMIT: '2', CACHE_SIMILARITY_THRESHOLD: '0.8' })
+    await (await send(chat('How tall is the Eiffel Tower?'))).text()
+    for (let i = 0; i < 4; i++) {
+      const hit = await send(chat('What is the height of the Eiffel Tower'))
+      expect(hit.headers.get('x-cache-match')).toBe('semantic')
+      await hit.text()
+    }
+    expect((await send(chat('one more new question'))).status).toBe(200)
+    expect((await send(chat('and another new question'))).status).toBe(429)
+  })
+})
+
 describe('identical requests in flight', () => {
   test('JSON: three at once make one upstream call', async () => {
     proxy = await startProxy({ MODEL_RATE_LIMIT: '0' })

@@ -138,6 +138,28 @@ describe('when embeddings fail', () => {
     expect(notices[0]).toContain('HTTP 404')
   })
 
+  test('a redirect from the embeddings endpoint is not followed: the question never reaches its target', async () => {
+    const target: string[] = []
+    const elsewhere = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: async (r) => (target.push(await r.text()), new Response('{}')) })
+    const redirector = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      fetch: () => new Response(null, { status: 307, headers: { location: `http://127.0.0.1:${elsewhere.port}/v1/embeddings` } }),
+    })
+    try {
+      proxy = await start({ EMBEDDING_BASE_URL: `http://127.0.0.1:${redirector.port}/v1` })
+      const response = await ask('A private question that must stay here')
+      expect(response.status).toBe(200)
+      await response.text()
+      await Bun.sleep(50)
+      expect(target).toEqual([])
+      expect(proxy.logs.some((line) => line.includes('semantic matching paused') && line.includes('HTTP 307'))).toBe(true)
+    } finally {
+      await elsewhere.stop(true)
+      await redirector.stop(true)
+    }
+  })
+
   test('EMBEDDING_BASE_URL pointing nowhere: requests still succeed', async () => {
     const closed = Bun.serve({ port: 0, fetch: () => new Response() })
     const port = closed.port

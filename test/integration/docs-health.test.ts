@@ -1,5 +1,6 @@
 // The unauthenticated service routes: /health for orchestrators, /swagger and /swagger/json for people.
 
+import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { PROXY_KEY, REAL_KEY, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
@@ -104,6 +105,18 @@ describe('GET /swagger/json', () => {
     ] as const) {
       const security: Record<string, unknown>[] = doc.paths[path][method].security ?? doc.security ?? []
       expect(security.some((requirement) => Object.keys(requirement).some((name) => bearerNames.includes(name)))).toBe(true)
+    }
+  })
+
+  test('is valid OpenAPI, with every feature on (admin, metrics key), by a real validator', async () => {
+    const full = await startProxy({ ADMIN_KEY: 'admin-key-for-docs-test', METRICS_KEY: 'metrics-key-for-docs-test' })
+    try {
+      const doc = await (await fetch(`${full.url}/swagger/json`)).json()
+      const result = await new Validator().validate(doc as Record<string, unknown>)
+      expect(result.errors ?? []).toEqual([])
+      expect(result.valid).toBe(true)
+    } finally {
+      await full.stop()
     }
   })
 

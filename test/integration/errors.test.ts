@@ -106,9 +106,33 @@ describe('errors the proxy makes', () => {
     expect(text).not.toContain('cdef')
   })
 
-  test('an unknown path under /v1 reaches the upstream, whose 404 comes back', async () => {
+  test('an unknown path under /v1 is answered 404 unknown_path by the proxy, never forwarded', async () => {
     const response = await fetch(`${proxy.baseURL}/does/not/exist`, { headers: auth() })
     expect(response.status).toBe(404)
-    expect(((await response.json()) as any).error.code).toBe('unknown_url')
+    expectEnvelope(await response.json(), 'unknown_path')
+    expect(proxy.upstream.requests).toEqual([])
+  })
+
+  test('an upstream error whose body is cut: 502 upstream_bad_response', async () => {
+    proxy.upstream.fault({ status: 500, cutJsonBody: true })
+    const response = await postJson(`${proxy.baseURL}/chat/completions`, chat)
+    expect(response.status).toBe(502)
+    expectEnvelope(await response.json(), 'upstream_bad_response')
+  })
+
+  test('with the cache on, a JSON answer the upstream cuts: 502 upstream_bad_response, nothing stored', async () => {
+    const cached = await startProxy({ MODEL_RATE_LIMIT: '0' })
+    try {
+      cached.upstream.fault({ cutJsonBody: true })
+      const response = await postJson(`${cached.baseURL}/chat/completions`, chat)
+      expect(response.status).toBe(502)
+      expectEnvelope(await response.json(), 'upstream_bad_response')
+      expect(cached.cache!.store.count).toBe(0)
+      const retry = await postJson(`${cached.baseURL}/chat/completions`, chat)
+      expect(retry.status).toBe(200)
+      expect(retry.headers.get('x-cache')).toBe('MISS')
+    } finally {
+      await cached.stop()
+    }
   })
 })

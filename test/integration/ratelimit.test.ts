@@ -72,6 +72,26 @@ describe('MODEL_RATE_LIMIT', () => {
     expect((await send({ ...auth(), 'x-forwarded-for': '203.0.113.2' })).status).toBe(429)
   })
 
+  test('by default (no TRUST_PROXY, no SPACE_ID) rotating X-Forwarded-For gets nothing past a 4/min limit', async () => {
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '4' })
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const response = await send({ ...auth(), 'x-forwarded-for': `203.0.113.${i + 1}`, 'x-real-ip': `198.51.100.${i + 1}` })
+      statuses.push(response.status)
+      await response.arrayBuffer()
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(8)
+  })
+
+  test('on a Hugging Face Space (SPACE_ID set) one hop is trusted by default', async () => {
+    proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '1', SPACE_ID: 'someone/proxy' })
+    expect(proxy.config.trustProxy).toBe(1)
+    expect((await send({ ...auth(), 'x-forwarded-for': '203.0.113.1' })).status).toBe(200)
+    expect((await send({ ...auth(), 'x-forwarded-for': '203.0.113.2' })).status).toBe(200)
+    expect((await send({ ...auth(), 'x-forwarded-for': '203.0.113.2' })).status).toBe(429)
+  })
+
   test('MODEL_RATE_LIMIT=0 disables the limit and its headers', async () => {
     proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0' })
     for (let i = 0; i < 6; i++) {

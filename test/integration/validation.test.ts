@@ -139,3 +139,71 @@ test('the openai SDK sees an OpenAI.BadRequestError with status 400 and the fiel
   const ok = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still alive' }] })
   expect(ok.choices[0]!.message.content).toBe('Echo: still alive')
 })
+
+describe('answers per request: MAX_N (default 1)', () => {
+  const refusals: Array<[string, Path, Record<string, unknown>, string]> = [
+    ['chat n: 2', '/chat/completions', { ...valid['/chat/completions'], n: 2 }, 'n'],
+    ['chat n: 128', '/chat/completions', { ...valid['/chat/completions'], n: 128 }, 'n'],
+    ['completions n: 2', '/completions', { ...valid['/completions'], n: 2 }, 'n'],
+    ['completions best_of: 20', '/completions', { ...valid['/completions'], best_of: 20 }, 'best_of'],
+    ['completions with two prompts', '/completions', { ...valid['/completions'], prompt: ['a', 'b'] }, 'prompt'],
+    ['completions with two token-id prompts', '/completions', { ...valid['/completions'], prompt: [[1, 2], [3]] }, 'prompt'],
+  ]
+  for (const [name, path, body, param] of refusals) {
+    test(`${name}: 400 naming '${param}', nothing forwarded`, async () => {
+      const refused = await expectRefused(await postJson(`${proxy.baseURL}${path}`, body), param)
+      expect(refused.error.message).toContain('MAX_N')
+      expect(proxy.upstream.requests).toEqual([])
+    })
+  }
+
+  test('n: 1, best_of: 1 and a single prompt (text or token ids) pass', async () => {
+    for (const [path, body] of [
+      ['/chat/completions', { ...valid['/chat/completions'], n: 1 }],
+      ['/completions', { ...valid['/completions'], n: 1, best_of: 1 }],
+      ['/completions', { ...valid['/completions'], prompt: [1, 2, 3] }],
+      ['/completions', { ...valid['/completions'], prompt: ['only one'] }],
+    ] as const) {
+      const response = await postJson(`${proxy.baseURL}${path}`, body)
+      expect(response.status).toBe(200)
+      await response.arrayBuffer()
+    }
+    expect(proxy.upstream.requests).toHaveLength(4)
+  })
+
+  test('MAX_N=4: n × prompts up to 4 pass, more is refused', async () => {
+    const wide = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0', MAX_N: '4' })
+    try {
+      const ok = await postJson(`${wide.baseURL}/completions`, { ...valid['/completions'], prompt: ['a', 'b'], n: 2 })
+      expect(ok.status).toBe(200)
+      await ok.arrayBuffer()
+      expect((await postJson(`${wide.baseURL}/chat/completions`, { ...valid['/chat/completions'], n: 4 })).status).toBe(200)
+      await expectRefused(await postJson(`${wide.baseURL}/chat/completions`, { ...valid['/chat/completions'], n: 5 }), 'n')
+      await expectRefused(await postJson(`${wide.baseURL}/completions`, { ...valid['/completions'], prompt: ['a', 'b', 'c'], best_of: 2 }), 'prompt')
+      expect(wide.upstream.requests).toHaveLength(2)
+    } finally {
+      await wide.stop()
+    }
+  })
+})
+
+describe('deeply nested JSON', () => {
+  for (const depth of [129, 1000, 100_000]) {
+    test(`${depth} levels: 400 naming the body, and the server stays up`, async () => {
+      const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`
+      for (const path of Object.keys(valid) as Path[]) {
+        const body = `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"prompt":"x","input":"x","metadata":${nested}}`
+        const refused = await expectRefused(await postJson(`${proxy.baseURL}${path}`, body), null)
+        expect(refused.error.message).toContain('nested')
+      }
+      expect(proxy.upstream.requests).toEqual([])
+    })
+  }
+
+  test('128 levels are accepted', async () => {
+    const nested = `${'['.repeat(126)}${']'.repeat(126)}`
+    const response = await postJson(`${proxy.baseURL}/chat/completions`, `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"metadata":{"x":${nested}}}`)
+    expect(response.status).toBe(200)
+    await response.arrayBuffer()
+  })
+})

@@ -37,6 +37,7 @@ describe('loadConfig defaults', () => {
       upstreamTimeoutMs: 120_000,
       maxBodySize: 16 * 1024 * 1024,
       trustProxy: 0,
+      maxN: 1,
       dataDir: './data',
       corsOrigins: '*',
       metricsKey: undefined,
@@ -179,6 +180,29 @@ describe('keys', () => {
     const error = configError({ OPENAI_KEY: REAL, PROXY_KEY: 'secret-proxy-key', PORT: 'abc' })
     expect(error.message).not.toContain(REAL)
     expect(error.message).not.toContain('secret-proxy-key')
+  })
+})
+
+describe('TRUST_PROXY', () => {
+  test('0 by default, 1 by default on a Hugging Face Space (SPACE_ID set), an explicit value always wins', () => {
+    expect(loadConfig(base).trustProxy).toBe(0)
+    expect(loadConfig({ ...base, SPACE_ID: 'user/space' }).trustProxy).toBe(1)
+    expect(loadConfig({ ...base, SPACE_ID: 'user/space', TRUST_PROXY: '0' }).trustProxy).toBe(0)
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2)
+  })
+
+  test('the Dockerfile does not set it', async () => {
+    const dockerfile = await Bun.file(new URL('../../Dockerfile', import.meta.url)).text()
+    const instructions = dockerfile.split('\n').filter((line) => !line.trimStart().startsWith('#'))
+    expect(instructions.join('\n')).not.toMatch(/TRUST_PROXY/)
+  })
+})
+
+describe('MAX_N', () => {
+  test('1 by default; a whole number of at least 1', () => {
+    expect(loadConfig(base).maxN).toBe(1)
+    expect(loadConfig({ ...base, MAX_N: '4' }).maxN).toBe(4)
+    expect(() => loadConfig({ ...base, MAX_N: '0' })).toThrow(/MAX_N/)
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { apiError } from '../helpers/api-error'
 import { clampOutputTokens } from '../../src/openai/clamp'
-import { endpointOf, upstreamPath, type Endpoint } from '../../src/openai/endpoints'
+import { apiGroupOf, endpointOf, isAmbiguousPath, isOwnPath, requestTarget, upstreamPath, type Endpoint } from '../../src/openai/endpoints'
 import { parseJsonObject, validateBody, type JsonObject } from '../../src/openai/validate'
 
 const path = (url: string) => upstreamPath(new URL(url, 'http://proxy.local'))
@@ -267,5 +267,63 @@ describe('clampOutputTokens', () => {
     const nulls: JsonObject = { model: 'm', input: 'x', max_output_tokens: null }
     expect(clampOutputTokens('responses', nulls, 0)).toBe(false)
     expect(nulls.max_output_tokens).toBeNull()
+  })
+})
+
+describe('requestTarget', () => {
+  test.each([
+    ['http://proxy.local/v1/models?limit=5', '/v1/models', '?limit=5'],
+    ['https://h:8443/v1/chat/completions', '/v1/chat/completions', ''],
+    ['/v1/models', '/v1/models', ''], // Bun hands over the bare target when the Host header is unusable
+    ['http://a b/v1/x?q#frag', '/v1/x', '?q'],
+    ['http://host', '/', ''],
+    ['garbage', '/', ''],
+  ])('%p → %p %p', (url, pathname, search) => {
+    expect(requestTarget(url)).toEqual({ pathname, search })
+  })
+})
+
+describe('isAmbiguousPath', () => {
+  test('empty segments and encoded slashes or backslashes', () => {
+    for (const path of ['/v1//chat/completions', '//v1/models', '/v1/chat/completions//', '/v1/chat%2Fcompletions', '/v1/a%2fb', '/v1/a%5Cb', '/v1/a\\b']) {
+      expect(isAmbiguousPath(path)).toBe(true)
+    }
+    for (const path of ['/v1/chat/completions', '/v1/chat/completions/', '/v1/files/file-%41bc', '/']) expect(isAmbiguousPath(path)).toBe(false)
+  })
+})
+
+describe('apiGroupOf', () => {
+  test.each([
+    ['/chat/completions', 'chat'],
+    ['/chat/completions/chatcmpl-1/messages', 'chat'],
+    ['/completions', 'completions'],
+    ['/embeddings', 'embeddings'],
+    ['/models', 'models'],
+    ['/models/gpt-4o-mini', 'models'],
+    ['/responses/resp_1/input_items', 'responses'],
+    ['/conversations/conv_1/items', 'responses'],
+    ['/files/file-1/content?x=1', 'files'],
+    ['/audio/transcriptions', 'audio'],
+    ['/images/generations', 'images'],
+    ['/moderations', 'moderations'],
+    ['/fine_tuning/jobs', 'fine_tuning'],
+    ['/vector_stores/vs_1/files', 'vector_stores'],
+    ['/realtime/client_secrets', 'realtime'],
+    ['/embeddings/', 'embeddings'],
+  ])('%p → %p', (path, group) => {
+    expect(apiGroupOf(path)).toBe(group as any)
+  })
+
+  test('outside the API', () => {
+    for (const path of ['/', '/chat', '/chat/other', '/completions/x', '/embeddings/x', '/organization/users', '/key/generate', '/health', '/admin', '/v1/models', '/dashboard/billing/usage']) {
+      expect(apiGroupOf(path)).toBeUndefined()
+    }
+  })
+
+  test("the proxy's own paths, with or without /v1", () => {
+    for (const path of ['/admin', '/admin/cache', '/stats', '/stats/x', '/metrics', '/health', '/swagger', '/swagger/json', '/v1/health', '/v1/admin/x']) {
+      expect(isOwnPath(path)).toBe(true)
+    }
+    for (const path of ['/v1/models', '/administer', '/healthz', '/statsd']) expect(isOwnPath(path)).toBe(false)
   })
 })

@@ -75,6 +75,30 @@ describe('upstreamRequestHeaders', () => {
     else expect(out.has(name)).toBe(false)
   })
 
+  test("client-address headers, Via, and any header Connection names stay home", () => {
+    const out = upstreamRequestHeaders(
+      new Headers({
+        'cf-connecting-ip': '198.51.100.7',
+        'cf-ipcountry': 'FR',
+        'true-client-ip': '198.51.100.7',
+        'x-client-ip': '198.51.100.7',
+        'x-cluster-client-ip': '198.51.100.7',
+        'fastly-client-ip': '198.51.100.7',
+        'x-original-forwarded-for': '198.51.100.7',
+        'x-forwarded-port': '443',
+        via: '1.1 cdn.example',
+        forwarded: 'for=198.51.100.7',
+        connection: 'keep-alive, X-Internal-Token, x-other',
+        'x-internal-token': 'secret',
+        'x-other': 'also hop-by-hop',
+        'content-type': 'application/json',
+        'x-stainless-lang': 'js',
+      }),
+      REAL
+    )
+    expect(names(out)).toEqual(['authorization', 'content-type', 'x-stainless-lang'])
+  })
+
   test('the proxy key appears nowhere in what goes upstream', () => {
     const out = upstreamRequestHeaders(incoming, REAL)
     for (const [, value] of out) expect(value).not.toContain(PROXY)
