@@ -8,7 +8,7 @@
 //   --tiers=10000,100000          choose the cache-at-scale tiers
 //   --out=path                    write the report there instead
 //   --from=results.json           run nothing: write the report again from the raw numbers of an earlier run
-//                                 (bench/.data/results.json), e.g. after a change to bench/report.ts
+//                                 (bench/.data/results.json), e.g. after a change to bench/report/
 //
 // Every server is its own process on 127.0.0.1; children and temporary directories are removed at the end,
 // on failure and on Ctrl-C (and by bench/lib/watchdog.ts if this process is killed outright).
@@ -19,7 +19,8 @@ import { join, resolve } from 'node:path'
 import { describeMachine } from './lib/machine'
 import { Processes, ROOT } from './lib/proc'
 import { type MatrixOptions, runMatrix } from './matrix'
-import { renderReport, type RunResults } from './report'
+import { renderReport } from './report/render'
+import type { RunResults } from './report/results'
 import { runScale, type ScaleOptions } from './scale'
 import { runSoak, type SoakOptions } from './soak'
 

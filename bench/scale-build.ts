@@ -1,6 +1,6 @@
 // Builds the cache-at-scale data sets once and keeps them under bench/.data/ (git-ignored): for every tier
 // (10k, 100k, 1M entries) a DATA_DIR exactly as proxy-gpt leaves it — cache.sqlite written through
-// CacheStore.put and semantic.usearch + its fingerprint written through VectorIndex.save — so the probes
+// SqliteCacheEntries.put and semantic.usearch + its fingerprint written through VectorIndex.save — so the probes
 // load them with the real code paths. Tiers share one deterministic stream of entries, so the 100k tier
 // continues from the 10k one and 1M from 100k, also across runs (a --quick run's tiers are reused).
 //
@@ -13,8 +13,8 @@ import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { cacheKeys } from '../src/cache/keys'
-import { CacheStore } from '../src/cache/store'
-import { VectorIndex } from '../src/cache/vector-index'
+import { VectorIndex } from '../src/cache/semantic/vector-index'
+import { SqliteCacheEntries } from '../src/state/sqlite/cache-entries'
 import { DEFAULT_EMBEDDING_MODEL, readTier, tierDir, type TierInfo } from './scale-common'
 import { DIMENSIONS, GENERATOR_VERSION, entryAnswer, entryPrompt, entryVector } from './synthetic'
 
@@ -69,7 +69,7 @@ async function main() {
     spent = info.buildSeconds
     log(`resuming from the ${previous}-entry tier`)
   }
-  const store = CacheStore.open(join(work, 'cache.sqlite'), { ttlMs: NO_EXPIRY_MS, maxEntries: Number.MAX_SAFE_INTEGER })
+  const store = SqliteCacheEntries.open(join(work, 'cache.sqlite'), { ttlMs: NO_EXPIRY_MS, maxEntries: Number.MAX_SAFE_INTEGER })
   const threads = availableParallelism()
   const began = performance.now()
   let addMs = 0
@@ -84,6 +84,8 @@ async function main() {
     const t0 = performance.now()
     index.addMany(rows, threads)
     addMs += performance.now() - t0
+    // One transaction per batch: put's body runs synchronously (bun:sqlite), so every row is inside it.
+    const puts: Array<Promise<{ id: number }>> = []
     store.db.transaction(() => {
       for (let i = 0; i < n; i++) {
         const id = first + i
@@ -97,9 +99,13 @@ async function main() {
           embedding: matrix.subarray(i * DIMENSIONS, (i + 1) * DIMENSIONS),
           embeddingModel: DEFAULT_EMBEDDING_MODEL,
         })
-        if (entry.id !== id) throw new Error(`expected SQLite id ${id}, got ${entry.id}: delete ${root} and run again`)
+        puts.push(entry)
       }
     })()
+    const stored = await Promise.all(puts)
+    stored.forEach((entry, i) => {
+      if (entry.id !== first + i) throw new Error(`expected SQLite id ${first + i}, got ${entry.id}: delete ${root} and run again`)
+    })
     first = last + 1
 
     const now = performance.now()
@@ -111,7 +117,7 @@ async function main() {
     }
     if (last === next && !readTier(root, next)) await snapshot(root, next, store, index, spent + (performance.now() - began) / 1000, (addMs * 1000) / (last - start + 1))
   }
-  store.close()
+  await store.close()
   rmSync(work, { recursive: true, force: true })
 }
 
@@ -120,12 +126,12 @@ function entryKeys(prompt: string) {
   return { key: keys.exact, partition: keys.partition }
 }
 
-async function snapshot(root: string, tier: number, store: CacheStore, index: VectorIndex, buildSeconds: number, addUs: number) {
+async function snapshot(root: string, tier: number, store: SqliteCacheEntries, index: VectorIndex, buildSeconds: number, addUs: number) {
   const dir = tierDir(root, tier)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   store.db.run('PRAGMA wal_checkpoint(TRUNCATE)')
-  const summary = store.vectorSummary(DEFAULT_EMBEDDING_MODEL)
+  const summary = await store.vectorSummary(DEFAULT_EMBEDDING_MODEL)
   await index.save({ model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary })
   for (const file of FILES) copyFileSync(join(dirname(index.file), file), join(dir, file))
   const info: TierInfo = { version: GENERATOR_VERSION, count: tier, buildSeconds, addUsPerVector: addUs, fingerprint: { model: DEFAULT_EMBEDDING_MODEL, dims: DIMENSIONS, ...summary } }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadConfig } from '../src/config'
-import type { IndexFingerprint } from '../src/cache/vector-index'
+import { loadConfig } from '../src/config/load'
+import type { IndexFingerprint } from '../src/cache/semantic/vector-index'
 import { GENERATOR_VERSION } from './synthetic'
 
 /** The embedding model proxy-gpt uses by default: stored rows and the index fingerprint must name it. */

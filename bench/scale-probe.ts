@@ -12,9 +12,11 @@
 
 import { join } from 'node:path'
 import { AnswerCache } from '../src/cache/answer-cache'
+import { MemoryInFlight } from '../src/state/memory/in-flight'
+import { SqliteCacheEntries } from '../src/state/sqlite/cache-entries'
 import { cacheKeys } from '../src/cache/keys'
-import { checksum, createIndex, VectorIndex } from '../src/cache/vector-index'
-import { loadConfig } from '../src/config'
+import { checksum, createIndex, VectorIndex } from '../src/cache/semantic/vector-index'
+import { loadConfig } from '../src/config/load'
 import { rssMiB, summarize, type Summary } from './lib/stats'
 import type { TierInfo } from './scale-common'
 import { DIMENSIONS, paraphrasePrompt, pickIds, queryVector, unrelatedVector } from './synthetic'
@@ -109,7 +111,9 @@ if (mode === 'index') {
   const logs: string[] = []
   const rssBefore = rssMiB()
   const started = performance.now()
-  const cache = await AnswerCache.open({ config, log: (line) => void logs.push(line) })
+  const log = (line: string) => void logs.push(line)
+  const entries = SqliteCacheEntries.open(join(dir, 'cache.sqlite'), { ttlMs: config.cache.ttlSeconds * 1000, maxEntries: config.cache.maxEntries, log })
+  const cache = await AnswerCache.open({ config, log, entries, inFlight: new MemoryInFlight() })
   const openSeconds = (performance.now() - started) / 1000
   if (cache.index.size !== info.count) {
     throw new Error(`the saved index was not used (${cache.index.size} of ${info.count} vectors; ${logs.join('; ')}); delete the tier directory and run again`)
@@ -117,13 +121,10 @@ if (mode === 'index') {
   const rssOpen = rssMiB()
 
   // The lookup as a request runs it, minus the embedding call: the question's vector is ready.
-  let vector: Float32Array = new Float32Array(0)
-  cache.embedder.embed = async () => vector
   const ask = async (id: number, query: Float32Array, text: string) => {
-    vector = query
     const keys = cacheKeys('chat', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }], max_tokens: 300 }, 'full')
     const t0 = performance.now()
-    const { hit } = await cache.semantic(keys)
+    const hit = await cache.semantic(keys, query)
     return { ms: performance.now() - t0, hitId: hit?.entry.id, similarity: hit?.similarity }
   }
 

@@ -1,20 +1,34 @@
-// Errors the proxy itself makes, rendered in OpenAI's envelope so every SDK shows them properly.
+// Errors the proxy itself makes, rendered in OpenAI's envelope so every SDK shows them properly. One factory
+// per row of DESIGN §1.7's table; nothing else builds an ApiError.
 
 export interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null }
 }
 
+export interface ApiErrorInit {
+  status: number
+  message: string
+  type: string
+  code?: string | null
+  param?: string | null
+  headers?: Record<string, string>
+}
+
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: string,
-    readonly code: string | null = null,
-    readonly param: string | null = null,
-    readonly headers: Record<string, string> = {}
-  ) {
-    super(message)
+  readonly status: number
+  readonly type: string
+  readonly code: string | null
+  readonly param: string | null
+  readonly headers: Record<string, string>
+
+  constructor(init: ApiErrorInit) {
+    super(init.message)
     this.name = 'ApiError'
+    this.status = init.status
+    this.type = init.type
+    this.code = init.code ?? null
+    this.param = init.param ?? null
+    this.headers = init.headers ?? {}
   }
 
   toBody(): ErrorBody {
@@ -22,49 +36,108 @@ export class ApiError extends Error {
   }
 
   toResponse(extraHeaders: Record<string, string> = {}): Response {
-    return Response.json(this.toBody(), {
-      status: this.status,
-      headers: { ...extraHeaders, ...this.headers },
-    })
+    return Response.json(this.toBody(), { status: this.status, headers: { ...extraHeaders, ...this.headers } })
   }
 }
 
-export const badRequest = (message: string, param: string | null = null, code = 'invalid_value') =>
-  new ApiError(400, message, 'invalid_request_error', code, param)
+const invalid = (status: number, message: string, code: string | null, param: string | null = null, headers?: Record<string, string>) =>
+  new ApiError({ status, message, type: 'invalid_request_error', code, param, headers })
 
-export const unauthorized = () =>
-  new ApiError(
+// 400 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Bad JSON, a bad field (named in `param`), too deep, `n` over MAX_N. */
+export const badRequest = (message: string, param: string | null = null, code = 'invalid_value') => invalid(400, message, code, param)
+
+// 401 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** No key or a wrong one. `which` names the credential for the proxy's own APIs (ADMIN_KEY, METRICS_KEY). */
+export const invalidApiKey = (which?: string) =>
+  invalid(
     401,
-    'Missing or incorrect proxy key. Send it as "Authorization: Bearer <key>" (or an x-api-key / api-key header).',
-    'invalid_request_error',
+    which
+      ? `This endpoint needs "Authorization: Bearer <${which}>".`
+      : 'Missing or incorrect proxy key. Send it as "Authorization: Bearer <key>" (or an x-api-key / api-key header).',
     'invalid_api_key'
   )
 
-export const tooLarge = (limit: number) =>
-  new ApiError(413, `Request body is larger than the ${limit} bytes this proxy accepts (MAX_BODY_SIZE).`, 'invalid_request_error', 'request_too_large')
+export const keyExpired = (at: string) => invalid(401, `This proxy key expired on ${at}.`, 'key_expired')
 
-export const rateLimited = (message: string, headers: Record<string, string>) =>
-  new ApiError(429, message, 'requests', 'rate_limit_exceeded', null, headers)
+// 403 ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const upstreamUnreachable = (cause?: unknown) => {
-  const error = new ApiError(502, 'The upstream API could not be reached. Try again later.', 'upstream_error', 'upstream_unreachable')
+export const endpointNotAllowed = (group: string) =>
+  new ApiError({ status: 403, message: `This proxy key may not use the ${group} endpoints.`, type: 'permission_error', code: 'endpoint_not_allowed' })
+
+export const ipNotAllowed = () =>
+  new ApiError({ status: 403, message: 'This proxy key may not be used from this address.', type: 'permission_error', code: 'ip_not_allowed' })
+
+// 404 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const modelNotFound = (model: string) =>
+  invalid(404, `The model '${model}' does not exist or you do not have access to it.`, 'model_not_found', 'model')
+
+export const unknownPath = () => invalid(404, 'This path is not part of the OpenAI API this proxy forwards.', 'unknown_path')
+
+/** The proxy's own APIs when they are off or asked for something they do not have. */
+export const notFound = (message: string, code = 'not_found', param: string | null = null) => invalid(404, message, code, param)
+
+// 409 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const conflict = (message: string, code: string) => invalid(409, message, code)
+
+// 413 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const requestTooLarge = (limit: number) =>
+  invalid(413, `Request body is larger than the ${limit} bytes this proxy accepts (MAX_BODY_SIZE).`, 'request_too_large')
+
+// 429 ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Over the key's rate limit, in OpenAI's own shape (type `requests`). */
+export const rateLimitExceeded = (message: string, headers: Record<string, string>) =>
+  new ApiError({ status: 429, message, type: 'requests', code: 'rate_limit_exceeded', headers })
+
+/** The budget is used up; `x-should-retry: false` keeps the OpenAI SDKs from retrying. */
+export const insufficientQuota = (message: string, retryAfterSeconds?: number) =>
+  new ApiError({
+    status: 429,
+    message,
+    type: 'insufficient_quota',
+    code: 'insufficient_quota',
+    headers: { 'x-should-retry': 'false', ...(retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {}) },
+  })
+
+export const upstreamKeysExhausted = (retryAfterSeconds: number) =>
+  new ApiError({
+    status: 429,
+    message: `Every upstream key for this model is rate-limited. Try again in ${retryAfterSeconds}s.`,
+    type: 'requests',
+    code: 'upstream_keys_exhausted',
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  })
+
+// 499 (nginx's "client closed request"): nobody is left to read it; it only names the outcome in logs.
+
+export const clientClosed = () => invalid(499, 'Client closed the request.', 'client_closed_request')
+
+// 5xx ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const upstream = (status: number, message: string, code: string, cause?: unknown) => {
+  const error = new ApiError({ status, message, type: 'upstream_error', code })
   // Kept for the log line only (a code like ConnectionRefused); never shown to the client.
-  error.cause = cause
+  if (cause !== undefined) error.cause = cause
   return error
 }
+
+export const noUpstreamAvailable = () =>
+  upstream(503, 'No upstream key can serve this model right now (every one is disabled).', 'no_upstream_available')
+
+export const upstreamUnreachable = (cause?: unknown) =>
+  upstream(502, 'The upstream API could not be reached. Try again later.', 'upstream_unreachable', cause)
 
 export const upstreamTimeout = (ms: number) =>
-  new ApiError(504, `The upstream API sent no response within ${ms} ms (UPSTREAM_TIMEOUT_MS).`, 'upstream_error', 'upstream_timeout')
-
-export const unknownPath = () =>
-  new ApiError(404, 'This path is not part of the OpenAI API this proxy forwards.', 'invalid_request_error', 'unknown_path')
+  upstream(504, `The upstream API sent no response within ${ms} ms (UPSTREAM_TIMEOUT_MS).`, 'upstream_timeout')
 
 /** The upstream's body was cut or could not be read: its fault, not the client's nor ours. */
-export const upstreamBadResponse = (cause?: unknown) => {
-  const error = new ApiError(502, 'The upstream API sent an answer that was cut off or could not be read. Try again later.', 'upstream_error', 'upstream_bad_response')
-  error.cause = cause
-  return error
-}
+export const upstreamBadResponse = (cause?: unknown) =>
+  upstream(502, 'The upstream API sent an answer that was cut off or could not be read. Try again later.', 'upstream_bad_response', cause)
 
-export const internalError = () =>
-  new ApiError(500, 'The proxy failed to handle this request.', 'server_error', 'internal_error')
+export const internalError = () => new ApiError({ status: 500, message: 'The proxy failed to handle this request.', type: 'server_error', code: 'internal_error' })

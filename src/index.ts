@@ -1,17 +1,15 @@
-import { createApp } from './app'
-import type { AnswerCache } from './cache/answer-cache'
-import { handleCliFlags } from './cli'
-import { ConfigError, loadConfig } from './config'
-import { serve } from './server'
-import { stdoutLog } from './stdout-log'
-import { openStats } from './stats/open'
+import { compose, StartError, type Composed } from './compose'
+import { handleCliFlags } from './config/help'
+import { ConfigError, loadConfig, type Config } from './config/load'
+import { serve } from './http/server'
+import { stdoutLog } from './log/stdout'
 import { VERSION } from './version'
 
 const log = stdoutLog()
 
 if (handleCliFlags(process.argv.slice(2), (text) => console.log(text))) process.exit(0)
 
-let config
+let config: Config
 try {
   config = loadConfig(process.env)
 } catch (error) {
@@ -20,40 +18,18 @@ try {
   process.exit(1)
 }
 
-let cache: AnswerCache | undefined
-if (config.cache.allowed) {
-  // Imported here rather than at the top: the usearch native addon loads with it, and when it cannot
-  // (the standalone executable unpacks it into $TMPDIR) the operator should get a sentence, not a dump.
-  let open: typeof AnswerCache.open
-  try {
-    open = (await import('./cache/answer-cache')).AnswerCache.open
-  } catch (error) {
-    console.error(
-      `proxy-gpt cannot start: the vector search addon did not load (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
-        'The executable unpacks it into $TMPDIR, which must be writable and not mounted noexec; or set CACHE_ALLOWED=false.'
-    )
-    process.exit(1)
-  }
-  try {
-    cache = await open({ config, log })
-  } catch (error) {
-    console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
-    process.exit(1)
-  }
-}
-if (!cache) log('cache: off (CACHE_ALLOWED=false)')
-
-let stats: ReturnType<typeof openStats>
+let composed: Composed
 try {
-  stats = openStats(config, cache, log)
+  composed = await compose(config, log)
 } catch (error) {
-  console.error(`proxy-gpt cannot start: ${(error as Error).message}`)
+  const message = error instanceof StartError ? error.message : (error as Error).message
+  console.error(`proxy-gpt cannot start: ${message}`)
   process.exit(1)
 }
 
 let server: ReturnType<typeof serve>
 try {
-  server = serve(createApp({ config, log, cache, stats }), config, log, stats)
+  server = serve(composed.app, composed.contexts, config, log, composed.stats)
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code
   console.error(
@@ -76,8 +52,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const drained = await Promise.race([server.stop().then(() => true), Bun.sleep(DRAIN_MS).then(() => false)])
     if (!drained) await server.stop(true)
     // After the last answer is stored: the semantic index is saved so the next start need not rebuild it.
-    await cache?.close()
-    stats.close()
+    await composed.close()
     log(drained ? 'stopped' : 'stopped, cutting requests still open')
     await log.flush()
     process.exit(0)

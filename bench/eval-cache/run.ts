@@ -7,7 +7,7 @@
 // Upstream vectors are kept in bench/eval-cache/.embeddings-<model>.json, so a re-run costs nothing.
 
 import { join } from 'node:path'
-import { guardAllows, type GuardReason } from '../../src/cache/guard'
+import { guardAllows, type GuardReason } from '../../src/cache/semantic/guard/guard'
 
 const HERE = import.meta.dir
 const KINDS = ['paraphrase', 'number', 'entity', 'negation', 'related', 'unrelated'] as const

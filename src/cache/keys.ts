@@ -1,12 +1,12 @@
-import type { CacheContext } from '../config'
+import type { CacheContext } from '../config/load'
 import type { JsonObject } from '../openai/validate'
 
 // Cache keys: a hash of the canonical JSON of everything that decides the answer. The list below is of
 // fields that do NOT decide it; anything else (including fields we have never heard of) splits the key,
 // because a cache hit must never be a wrong answer.
 
-export type { CachedEndpoint } from './answer'
-import type { CachedEndpoint } from './answer'
+export type { CachedEndpoint } from '../openai/answer'
+import type { CachedEndpoint } from '../openai/answer'
 
 const NOT_DECIDING = new Set([
   'stream',

@@ -1,8 +1,11 @@
-import type { Config } from '../config'
+import type { Config } from '../config/load'
 import type { JsonObject } from '../openai/validate'
 import type { CachedEndpoint } from './keys'
 
 // What the cache may do for one request: look up, store, both or neither.
+
+/** The cache settings a request is planned with. */
+export type CacheSettings = Config['cache']
 
 export interface CachePlan {
   lookup: boolean
@@ -13,7 +16,7 @@ const OFF: CachePlan = { lookup: false, store: false }
 const REFRESH: CachePlan = { lookup: false, store: true }
 const NORMAL: CachePlan = { lookup: true, store: true }
 
-export function planFor(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, config: Config['cache']): CachePlan {
+export function planFor(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, config: CacheSettings): CachePlan {
   // The skip word is removed whatever happens next: it is an instruction to the proxy, not to the model.
   const skipped = removeSkipWord(endpoint, body, config.skipWord)
   if (!config.allowed || !replayable(body)) return OFF

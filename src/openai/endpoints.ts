@@ -1,7 +1,17 @@
 // The one list of what the proxy forwards: OpenAI's published API, by group (DESIGN §1.3), and within it the
 // model endpoints the proxy understands (validates, clamps, caches). Anything else is not forwarded.
 
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'responses'
+/** The model endpoints the proxy understands, and where they are below the base URL. */
+const ENDPOINT_PATHS = {
+  chat: '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+  responses: '/responses',
+} as const
+
+export type Endpoint = keyof typeof ENDPOINT_PATHS
+
+export const ENDPOINTS = Object.keys(ENDPOINT_PATHS) as Endpoint[]
 
 /** Endpoints whose answers depend on the model call and may be cached; `responses` is only clamped. */
 export const CACHEABLE: ReadonlySet<Endpoint> = new Set(['chat', 'completions', 'embeddings'])
@@ -96,12 +106,10 @@ export function upstreamPath(url: URL | { pathname: string; search: string }): s
 export function endpointOf(method: string, path: string): Endpoint | undefined {
   if (method !== 'POST') return undefined
   const pathname = path.split('?')[0]!.replace(/\/+$/, '')
-  return ENDPOINTS[pathname]
+  return BY_PATH.get(pathname)
 }
 
-const ENDPOINTS: Record<string, Endpoint> = {
-  '/chat/completions': 'chat',
-  '/completions': 'completions',
-  '/embeddings': 'embeddings',
-  '/responses': 'responses',
-}
+const BY_PATH = new Map(ENDPOINTS.map((endpoint) => [ENDPOINT_PATHS[endpoint] as string, endpoint]))
+
+/** The public path of an endpoint (`/v1/chat/completions`), for the route table and the API docs. */
+export const publicPathOf = (endpoint: Endpoint) => `/v1${ENDPOINT_PATHS[endpoint]}`

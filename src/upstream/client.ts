@@ -1,4 +1,4 @@
-import { ApiError, upstreamTimeout, upstreamUnreachable } from '../errors'
+import { clientClosed, type ApiError, upstreamTimeout, upstreamUnreachable } from '../errors'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers'
 
 export interface UpstreamRequest {
@@ -25,13 +25,6 @@ export interface UpstreamOptions {
   fetch?: typeof fetch
 }
 
-/** Thrown when the client hung up before the upstream answered; there is nobody left to reply to. */
-export class ClientClosed extends ApiError {
-  constructor() {
-    super(499, 'Client closed the request.', 'invalid_request_error', 'client_closed_request')
-  }
-}
-
 export function createUpstream({ baseUrl, key, timeoutMs, fetch: send = fetch }: UpstreamOptions): Upstream {
   return async (request) => {
     const headers = upstreamRequestHeaders(request.headers, key)
@@ -52,7 +45,8 @@ export function createUpstream({ baseUrl, key, timeoutMs, fetch: send = fetch }:
     } catch (error) {
       const tooLarge = request.bodyTooLarge?.()
       if (tooLarge) throw tooLarge
-      if (request.signal.aborted) throw new ClientClosed()
+      // The client hung up before the upstream answered: there is nobody left to reply to.
+      if (request.signal.aborted) throw clientClosed()
       if (timeout.signal.aborted) throw upstreamTimeout(timeoutMs)
       throw upstreamUnreachable(error)
     } finally {

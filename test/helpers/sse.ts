@@ -43,9 +43,9 @@ export class SseReader {
 }
 
 /** Polls until `condition` holds; for effects that happen on another socket (an upstream seeing a cancel). */
-export async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
   const until = Date.now() + timeoutMs
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`)
     await Bun.sleep(10)
   }

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import OpenAI from 'openai'
-import { createApp } from '../../src/app'
-import { AnswerCache } from '../../src/cache/answer-cache'
-import { loadConfig, type Config, type Env } from '../../src/config'
-import { serve } from '../../src/server'
-import { openStats } from '../../src/stats/open'
-import type { Stats } from '../../src/stats/stats'
+import type { AnswerCache } from '../../src/cache/answer-cache'
+import { compose } from '../../src/compose'
+import { loadConfig, type Config, type Env } from '../../src/config/load'
+import { serve } from '../../src/http/server'
+import type { StateStores } from '../../src/state/types'
+import type { StatsRecorder } from '../../src/stats/recorder'
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream'
 
 export const REAL_KEY = 'sk-real-upstream-key-0123456789abcdef'
@@ -23,7 +23,8 @@ export interface TestProxy {
   logs: string[]
   /** The proxy's cache, when CACHE_ALLOWED is not false. */
   cache?: AnswerCache
-  stats: Stats
+  stats: StatsRecorder
+  stores: StateStores
   upstream: FakeUpstream
   /** An SDK client with the proxy key; retries off so each call is one request. */
   client(options?: { apiKey?: string; baseURL?: string }): OpenAI
@@ -48,10 +49,10 @@ export async function startProxy(env: Env = {}, upstream?: FakeUpstream): Promis
   })
   const logs: string[] = []
   const log = (line: string) => void logs.push(line)
-  const cache = config.cache.allowed ? await AnswerCache.open({ config, log }) : undefined
+  const composed = await compose(config, log)
+  const { cache, stats, stores } = composed
   await cache?.ready()
-  const stats = openStats(config, cache, log)
-  const server = serve(createApp({ config, log, cache, stats }), config, log, stats)
+  const server = serve(composed.app, composed.contexts, config, log, stats)
   const url = `http://127.0.0.1:${server.port}`
   return {
     url,
@@ -60,13 +61,13 @@ export async function startProxy(env: Env = {}, upstream?: FakeUpstream): Promis
     logs,
     cache,
     stats,
+    stores,
     upstream: fake,
     client: (options = {}) =>
       new OpenAI({ apiKey: options.apiKey ?? PROXY_KEY, baseURL: options.baseURL ?? `${url}/v1`, maxRetries: 0, timeout: 10_000 }),
     async stop() {
       await server.stop(true)
-      await cache?.close()
-      stats.close()
+      await composed.close()
       if (ownDir) rmSync(ownDir, { recursive: true, force: true })
       if (!upstream) await fake.stop()
     },

@@ -32,8 +32,14 @@ describe('cache controls', () => {
     expect(lastChat().json.messages[0].content).toBe('Tell me a joke')
     const next: any = await (await send(chat('Tell me a joke'))).json()
     expect(next.choices[0].message.content).toBe(fresh.choices[0].message.content)
-    expect(proxy.cache!.store.count).toBe(1)
+    expect((await proxy.cache!.count())).toBe(1)
     expect(chatCalls()).toBe(2)
+  })
+
+  test('with the cache off the skip word is still removed before forwarding', async () => {
+    proxy = await startProxy({ MODEL_RATE_LIMIT: '0', CACHE_ALLOWED: 'false' })
+    expect((await send(chat('/skip_cache Tell me a joke'))).headers.get('x-cache')).toBe('BYPASS')
+    expect(lastChat().json.messages[0].content).toBe('Tell me a joke')
   })
 
   test('a custom CACHE_SKIP_WORD', async () => {
@@ -67,7 +73,7 @@ describe('never cached', () => {
     const retry = await send(chat('flaky'))
     expect(retry.status).toBe(200)
     expect(retry.headers.get('x-cache')).toBe('MISS')
-    expect(proxy.cache!.store.count).toBe(1)
+    expect((await proxy.cache!.count())).toBe(1)
   })
 
   test('a stream the upstream cuts', async () => {
@@ -75,7 +81,7 @@ describe('never cached', () => {
     proxy.upstream.fault({ cutAfterChunks: 2, chunkDelayMs: 10 })
     await (await send(chat('cut me', { stream: true }))).text()
     await waitFor(() => proxy!.logs.some((l) => l.endsWith('stream=cut')))
-    expect(proxy.cache!.store.count).toBe(0)
+    expect((await proxy.cache!.count())).toBe(0)
     expect((await send(chat('cut me'))).headers.get('x-cache')).toBe('MISS')
   })
 
@@ -94,14 +100,14 @@ describe('never cached', () => {
     await waitFor(() => proxy!.upstream.cancelled === 1)
     proxy.upstream.release()
     await waitFor(() => proxy!.logs.some((l) => l.endsWith('stream=cancelled')))
-    expect(proxy.cache!.store.count).toBe(0)
+    expect((await proxy.cache!.count())).toBe(0)
   })
 
   test('an answer cut by a malformed upstream body', async () => {
     proxy = await startProxy({ MODEL_RATE_LIMIT: '0' })
     proxy.upstream.fault({ status: 200, body: { unexpected: true } })
     expect((await send(chat('odd body'))).status).toBe(200)
-    expect(proxy.cache!.store.count).toBe(0)
+    expect((await proxy.cache!.count())).toBe(0)
   })
 })
 

@@ -61,7 +61,7 @@ describe('across restarts', () => {
     expect(proxy.logs.some((l) => l.includes('semantic index missing, rebuilding'))).toBe(true)
     // A new answer after the save makes the saved index stale.
     await (await ask(proxy.url, 'Who painted the Mona Lisa?')).text()
-    proxy.cache!.store.delete(1)
+    await proxy.cache!.entries.delete(1)
     const saved = proxy
     proxy = undefined
     await saved.stop()
@@ -151,7 +151,7 @@ describe('expiry and eviction apply to both stores', () => {
     await (await ask(proxy.url, ORIGINAL)).text() // a hit: now the most recently used
     await Bun.sleep(5)
     await (await ask(proxy.url, 'Explain quantum entanglement simply')).text()
-    expect(proxy.cache!.store.count).toBe(2)
+    expect((await proxy.cache!.count())).toBe(2)
     expect(proxy.cache!.index.size).toBe(2)
     expect((await ask(proxy.url, ORIGINAL)).headers.get('x-cache')).toBe('HIT')
     expect((await ask(proxy.url, 'Who painted the Mona Lisa?')).headers.get('x-cache')).toBe('MISS')

@@ -23,7 +23,7 @@ describe('a stream the SDK closes at [DONE]', () => {
       for await (const chunk of await client.chat.completions.create(request)) text += chunk.choices[0]?.delta?.content ?? ''
       expect(text).toBe(`Echo: hang up at done ${lag}`)
       await waitFor(() => proxy!.logs.some((l) => / stream=(cancelled|complete)/.test(l)))
-      await waitFor(() => proxy!.cache!.store.count === 1)
+      await waitFor(async () => (await proxy!.cache!.count()) === 1)
 
       const { data, response } = await client.chat.completions.create(request).withResponse()
       expect(response.headers.get('x-cache')).toBe('HIT')
@@ -46,6 +46,6 @@ describe('a stream the SDK closes at [DONE]', () => {
     for await (const _ of stream) break // the SDK aborts the response after the first chunk
     await waitFor(() => proxy!.logs.some((l) => l.endsWith('stream=cancelled')))
     await Bun.sleep(50)
-    expect(proxy.cache!.store.count).toBe(0)
+    expect((await proxy.cache!.count())).toBe(0)
   })
 })

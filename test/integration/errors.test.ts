@@ -127,7 +127,7 @@ describe('errors the proxy makes', () => {
       const response = await postJson(`${cached.baseURL}/chat/completions`, chat)
       expect(response.status).toBe(502)
       expectEnvelope(await response.json(), 'upstream_bad_response')
-      expect(cached.cache!.store.count).toBe(0)
+      expect((await cached.cache!.count())).toBe(0)
       const retry = await postJson(`${cached.baseURL}/chat/completions`, chat)
       expect(retry.status).toBe(200)
       expect(retry.headers.get('x-cache')).toBe('MISS')

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
 import { spawnProxy, type SpawnedProxy, ROOT } from '../helpers/spawn-proxy'
-import { serve } from '../../src/server'
-import { loadConfig } from '../../src/config'
+import { serve } from '../../src/http/server'
+import { RequestContexts } from '../../src/http/request-contexts'
+import { loadConfig } from '../../src/config/load'
 import { PROXY_KEY, REAL_KEY } from '../helpers/start-proxy'
 
 /** Sends `head` verbatim and returns the raw answer. */
@@ -87,7 +88,7 @@ describe("the server's outer handler", () => {
     const config = loadConfig({ OPENAI_KEY: REAL_KEY, PROXY_KEY, PORT: '0', HOST: '127.0.0.1' })
     const lines: string[] = []
     const broken = { handle: () => Promise.reject(new Error(`boom in ${ROOT}/src/secret.ts`)) }
-    const server = serve(broken as any, config, (line) => void lines.push(line))
+    const server = serve(broken, new RequestContexts(), config, (line) => void lines.push(line))
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/v1/models`)
       const text = await response.text()

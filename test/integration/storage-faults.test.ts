@@ -100,7 +100,7 @@ describe('a read error at run time', () => {
     } catch (error) {
       damaged = error
     }
-    const store = proxy.cache!.store
+    const store = proxy.cache!.entries
     store.getByKey = store.getById = store.candidates = () => {
       throw damaged
     }

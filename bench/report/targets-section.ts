@@ -1,0 +1,34 @@
+// The "Targets" section: the table of every target whose part of the run ran, then the explanations of
+// what was missed, each written once and in the order of the table.
+
+import { type Figures, figuresOf } from './figures'
+import { table } from './format'
+import type { RunResults } from './results'
+import { TARGETS, type Target } from './targets'
+
+const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**')
+
+/** The target's row and explanation, or undefined when its part of the run did not run. */
+function judge<P extends keyof Figures>(target: Target<P>, figures: Partial<Figures>): { row: string[]; why?: string } | undefined {
+  const f = figures[target.part]
+  if (f === undefined) return undefined
+  const { met, why } = target.verdict(f)
+  return { row: [target.goal(f), target.measured(f), verdict(met)], why }
+}
+
+export function targetsSection(r: RunResults): string {
+  const figures = figuresOf(r)
+  const rows: string[][] = []
+  const notes: string[] = []
+  for (const target of TARGETS) {
+    const judged = judge(target, figures)
+    if (!judged) continue
+    rows.push(judged.row)
+    if (judged.why && !notes.includes(judged.why)) notes.push(judged.why)
+  }
+  return `## Targets
+
+${table(['target', 'measured', 'verdict'], rows, ['---', '---', '---'])}
+
+${notes.join('\n\n')}`
+}

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { authenticator } from './auth/client-key'
+import type { AnswerCache } from './cache/answer-cache'
+import type { Config } from './config/load'
+import { createApp, type App } from './http/app'
+import { RequestContexts } from './http/request-contexts'
+import { Gatekeeper } from './limits/gatekeeper'
+import type { LogSink } from './log/sink'
+import { MemoryInFlight } from './state/memory/in-flight'
+import { MemoryKeyHealth } from './state/memory/key-health'
+import { MemoryRateLimits } from './state/memory/rate-limits'
+import { openAccounts } from './state/sqlite/accounts'
+import { SqliteBudgets } from './state/sqlite/budgets'
+import { SqliteCacheEntries } from './state/sqlite/cache-entries'
+import { SqliteKeys } from './state/sqlite/keys'
+import { SqliteStats } from './state/sqlite/stats'
+import { SqliteUsage } from './state/sqlite/usage'
+import type { StateStores } from './state/types'
+import { StatsRecorder } from './stats/recorder'
+import { createUpstream } from './upstream/client'
+import { VERSION } from './version'
+
+// The one place that picks implementations: the embedded default keeps shared state in this process's
+// memory (limits, in-flight calls, key health) and in SQLite under DATA_DIR (cache, statistics, keys and
+// usage). Everything is opened here; nothing below opens a file or a connection of its own.
+
+/** A start-up failure worth one sentence to the operator, not a stack dump. */
+export class StartError extends Error {}
+
+export interface Composed {
+  app: App
+  contexts: RequestContexts
+  stats: StatsRecorder
+  cache?: AnswerCache
+  stores: StateStores
+  /** Closes what compose opened, after the server has stopped: saves the index, flushes counts. */
+  close(): Promise<void>
+}
+
+export interface ComposeOptions {
+  /** The fetch of upstream and embedding calls (tests inject one). */
+  fetch?: typeof fetch
+}
+
+export async function compose(config: Config, log: LogSink, options: ComposeOptions = {}): Promise<Composed> {
+  try {
+    mkdirSync(config.dataDir, { recursive: true })
+  } catch (error) {
+    throw new StartError(`DATA_DIR "${config.dataDir}" cannot be created (${(error as NodeJS.ErrnoException).code}); set DATA_DIR to a writable folder`)
+  }
+  const file = (name: string) => join(config.dataDir, name)
+  const accounts = openAccounts(file('keys.sqlite'), (line) => log(`keys: ${line}`))
+  const stores: StateStores = {
+    rateLimits: new MemoryRateLimits(),
+    inFlight: new MemoryInFlight(),
+    keyHealth: new MemoryKeyHealth(),
+    stats: SqliteStats.open(file('stats.sqlite'), (line) => log(`stats: ${line}`)),
+    usage: new SqliteUsage(accounts),
+    budgets: new SqliteBudgets(accounts),
+    keys: new SqliteKeys(accounts),
+    cacheEntries: config.cache.allowed
+      ? SqliteCacheEntries.open(file('cache.sqlite'), {
+          ttlMs: config.cache.ttlSeconds * 1000,
+          maxEntries: config.cache.maxEntries,
+          log: (line) => log(`cache: ${line}`),
+        })
+      : undefined,
+  }
+
+  const cache = stores.cacheEntries ? await openCache(config, log, stores, options) : undefined
+  if (!cache) log('cache: off (CACHE_ALLOWED=false)')
+  const stats = new StatsRecorder({
+    store: stores.stats,
+    version: VERSION,
+    prices: config.modelPrices,
+    cacheEnabled: !!cache,
+    cacheEntries: cache ? () => cache.count() : undefined,
+    log,
+  })
+  const contexts = new RequestContexts()
+  const app = createApp({
+    config,
+    log,
+    contexts,
+    cache,
+    stats,
+    api: {
+      config,
+      authenticate: authenticator(config),
+      gatekeeper: new Gatekeeper(stores.rateLimits),
+      upstream: createUpstream({ baseUrl: config.baseUrl, key: config.openaiKey, timeoutMs: config.upstreamTimeoutMs, fetch: options.fetch }),
+      cache,
+      secrets: [config.openaiKey, ...config.proxyKeys],
+    },
+  })
+
+  return {
+    app,
+    contexts,
+    stats,
+    cache,
+    stores,
+    async close() {
+      await cache?.close()
+      await stats.close()
+      await stores.keys.close()
+      accounts.close()
+    },
+  }
+}
+
+/**
+ * Imported here rather than at the top: the usearch native addon loads with it, and when it cannot (the
+ * standalone executable unpacks it into $TMPDIR) the operator should get a sentence, not a dump.
+ */
+async function openCache(config: Config, log: LogSink, stores: StateStores, options: ComposeOptions): Promise<AnswerCache> {
+  let module: typeof import('./cache/answer-cache')
+  try {
+    module = await import('./cache/answer-cache')
+  } catch (error) {
+    throw new StartError(
+      `the vector search addon did not load (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+        'The executable unpacks it into $TMPDIR, which must be writable and not mounted noexec; or set CACHE_ALLOWED=false.'
+    )
+  }
+  return module.AnswerCache.open({ config, log, entries: stores.cacheEntries!, inFlight: stores.inFlight, fetch: options.fetch })
+}

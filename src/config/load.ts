@@ -1,0 +1,62 @@
+// Environment → typed configuration, through the settings table. Every problem is collected so the operator
+// fixes them all in one go.
+
+import { CHECKS, SETTINGS, isSetting, type AnySetting, type Config, type Env, type Setting, type Sources } from './settings'
+
+export { DEFAULT_SIMILARITY_THRESHOLD, type CacheContext, type Config, type Env } from './settings'
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `proxy-gpt cannot start, ${problems.length === 1 ? 'one setting needs' : `${problems.length} settings need`} fixing:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet them as environment variables or in a .env file; `--help` lists every setting.'
+    )
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = []
+  // Memoised so a setting read by another's computed default is parsed, and its problem reported, once.
+  const values = new Map<AnySetting, unknown>()
+  const value = <T>(setting: Setting<T>): T => {
+    if (!values.has(setting)) values.set(setting, resolve(setting, { env, value }, problems))
+    return values.get(setting) as T
+  }
+
+  const build = (group: object): object =>
+    Object.fromEntries(Object.entries(group).map(([field, entry]) => [field, isSetting(entry) ? value(entry) : build(entry)]))
+  const config = build(SETTINGS) as Config
+
+  for (const check of CHECKS) {
+    const problem = check(config)
+    if (problem) problems.push(problem)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}
+
+/** The setting's parsed value; its default when unset, or when the value is bad (then `problems` says so). */
+function resolve<T>(setting: Setting<T>, from: Sources, problems: string[]): T {
+  const set = firstSet(setting, from.env)
+  if (set) {
+    const parsed = setting.parse.parse(set.raw, set.name)
+    if ('value' in parsed) return parsed.value
+    problems.push(parsed.problem)
+  }
+  const fallback = setting.default
+  return isComputed(fallback) ? fallback(from) : fallback
+}
+
+function firstSet(setting: AnySetting, env: Env): { name: string; raw: string } | undefined {
+  for (const name of [setting.env, ...(setting.aliases ?? [])]) {
+    const raw = env[name]
+    if (raw !== undefined && (setting.verbatim ? raw !== '' : raw.trim() !== '')) return { name, raw }
+  }
+  return undefined
+}
+
+function isComputed<T>(fallback: T | ((from: Sources) => T)): fallback is (from: Sources) => T {
+  return typeof fallback === 'function'
+}

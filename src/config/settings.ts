@@ -1,0 +1,235 @@
+// The settings table: each environment variable's name, default, parser and help, written once. `loadConfig`,
+// `--help` and the README test all read it, and the `Config` type is derived from its shape, so a setting
+// added here is loaded, listed and checked against both READMEs without being written anywhere else.
+
+import { bool, fraction, httpUrl, int, list, oneOf, origins, prices, size, text, verbatim, type Parser } from './parse'
+
+export type Env = Record<string, string | undefined>
+
+/** What a computed default may look at: the raw environment, and the value of any other setting. */
+export interface Sources {
+  env: Env
+  value<U>(setting: Setting<U>): U
+}
+
+export interface Setting<T> {
+  env: string
+  /** Read when `env` is unset or blank, in this order. */
+  aliases?: readonly string[]
+  default: T | ((from: Sources) => T)
+  /** The default as `--help` words it, when the value alone would not say it (computed, required, unset). */
+  shown?: string | ((value: T) => string)
+  help: string
+  parse: Parser<T>
+  /** Passed to the parser untrimmed, and only an empty value counts as unset (blank ones do for the rest). */
+  verbatim?: boolean
+}
+
+const setting = <T>(definition: Setting<T>): Setting<T> => definition
+
+const CACHE_CONTEXTS = ['full', 'last'] as const
+export type CacheContext = (typeof CACHE_CONTEXTS)[number]
+
+/**
+ * For text-embedding-3-small, whose cosine scale sits far below ada-002's: the README's "Choosing the
+ * similarity threshold" gives the published measurements behind it and `npm run eval:cache` measures it.
+ */
+export const DEFAULT_SIMILARITY_THRESHOLD = 0.8
+
+// Named because the embedding defaults are computed from them.
+const OPENAI_KEY = setting({
+  env: 'OPENAI_KEY',
+  aliases: ['OPENAI_API_KEY'],
+  default: '',
+  shown: 'required',
+  help: 'the upstream key; never sent to clients, never logged',
+  parse: text,
+})
+const OPENAI_BASE_URL = setting({
+  env: 'OPENAI_BASE_URL',
+  default: 'https://api.openai.com/v1',
+  help: 'upstream base URL (any OpenAI-compatible provider)',
+  parse: httpUrl,
+})
+
+/** Its shape is the shape of `Config`; the order is the order of `--help`. */
+export const SETTINGS = {
+  openaiKey: OPENAI_KEY,
+  proxyKeys: setting({
+    env: 'PROXY_KEY',
+    default: [],
+    shown: 'required',
+    help: 'client key(s), comma-separated; without it the proxy refuses to start',
+    parse: list,
+  }),
+  baseUrl: OPENAI_BASE_URL,
+  port: setting({ env: 'PORT', default: 7860, help: 'port to listen on (7860 is what Hugging Face Spaces expect)', parse: int(0, 65535) }),
+  host: setting({ env: 'HOST', default: '0.0.0.0', help: 'address to listen on', parse: text }),
+  modelRateLimit: setting({
+    env: 'MODEL_RATE_LIMIT',
+    default: 4,
+    help: 'requests per minute per client that reach the model (sliding window); 0 = no limit',
+    parse: int(),
+  }),
+  maxOutputTokens: setting({
+    env: 'MAX_OUTPUT_TOKENS',
+    default: 300,
+    help: 'cap on output tokens, also applied when the client sends none; 0 = no cap',
+    parse: int(),
+  }),
+  cache: {
+    allowed: setting({ env: 'CACHE_ALLOWED', default: true, help: 'cache on/off', parse: bool }),
+    // Not trimmed: the default's trailing space is part of the word. Blank means the default, since an
+    // empty word would prefix every message and bypass the cache for all.
+    skipWord: setting({
+      env: 'CACHE_SKIP_WORD',
+      default: '/skip_cache ',
+      verbatim: true,
+      help: 'a last message starting with it bypasses the cache lookup',
+      parse: verbatim,
+    }),
+    similarityThreshold: setting({
+      env: 'CACHE_SIMILARITY_THRESHOLD',
+      default: DEFAULT_SIMILARITY_THRESHOLD,
+      help: 'cosine similarity at or above which a semantic match is a hit',
+      parse: fraction,
+    }),
+    // Typed by hand: inferred from the 'full' default, the field would widen to string.
+    context: setting<CacheContext>({
+      env: 'CACHE_CONTEXT',
+      default: 'full',
+      help: 'full: earlier turns must match exactly; last: only model, system prompt and last message count',
+      parse: oneOf(CACHE_CONTEXTS),
+    }),
+    ttlSeconds: setting({
+      env: 'CACHE_TTL_SECONDS',
+      default: 7 * 24 * 3600,
+      shown: (seconds) => `${seconds} (${seconds / 86_400} days)`,
+      help: 'cache entry lifetime',
+      parse: int(1),
+    }),
+    maxEntries: setting({
+      env: 'CACHE_MAX_ENTRIES',
+      default: 100_000,
+      help: 'least-recently-used eviction beyond this many entries',
+      parse: int(1),
+    }),
+  },
+  embedding: {
+    model: setting({
+      env: 'EMBEDDING_MODEL',
+      default: 'text-embedding-3-small',
+      help: 'embedding model for the semantic cache',
+      parse: text,
+    }),
+    baseUrl: setting({
+      env: 'EMBEDDING_BASE_URL',
+      default: ({ value }) => value(OPENAI_BASE_URL),
+      shown: "the upstream's",
+      help: 'embeddings base URL, for upstreams without an embeddings endpoint',
+      parse: httpUrl,
+    }),
+    key: setting({
+      env: 'EMBEDDING_KEY',
+      default: ({ value }) => value(OPENAI_KEY),
+      shown: "the upstream's",
+      help: 'the key for EMBEDDING_BASE_URL',
+      parse: text,
+    }),
+  },
+  upstreamTimeoutMs: setting({
+    env: 'UPSTREAM_TIMEOUT_MS',
+    default: 120_000,
+    help: "longest wait for the upstream's response headers; then 504",
+    parse: int(1),
+  }),
+  maxBodySize: setting({
+    env: 'MAX_BODY_SIZE',
+    default: 16 * 1024 ** 2,
+    help: 'larger request bodies get 413 (bytes, or with kb/mb/gb)',
+    parse: size(1024),
+  }),
+  // A Hugging Face Space (which sets SPACE_ID) always runs behind exactly one proxy of Hugging Face's.
+  trustProxy: setting({
+    env: 'TRUST_PROXY',
+    default: ({ env }) => (env.SPACE_ID?.trim() ? 1 : 0),
+    shown: '0 (1 when SPACE_ID is set)',
+    help: 'proxy hops in front that may set X-Forwarded-For; 0 = use the socket address',
+    parse: int(0, 100),
+  }),
+  /** Most answers (`n`, `best_of`, × prompts) one request may ask for. */
+  maxN: setting({
+    env: 'MAX_N',
+    default: 1,
+    help: 'most answers one request may ask for: max(n, best_of) × prompts; more gets 400',
+    parse: int(1, 128),
+  }),
+  dataDir: setting({ env: 'DATA_DIR', default: './data', help: 'SQLite database and vector index', parse: text }),
+  /** `'*'` allows any origin (browser extensions have unpredictable ids). */
+  corsOrigins: setting({
+    env: 'CORS_ORIGINS',
+    default: '*',
+    help: 'comma-separated origins allowed by browsers; * = any',
+    parse: origins,
+  }),
+  /** Bearer key for GET /metrics; open when unset. */
+  metricsKey: setting({
+    env: 'METRICS_KEY',
+    default: undefined,
+    shown: 'unset (open)',
+    help: 'bearer key required by GET /metrics',
+    parse: text,
+  }),
+  /** Bearer key for /admin; the admin API is off when unset. */
+  adminKey: setting({
+    env: 'ADMIN_KEY',
+    default: undefined,
+    shown: 'unset (admin off)',
+    help: 'bearer key for the cache admin API under /admin',
+    parse: text,
+  }),
+  /** USD per million tokens, overriding or extending the built-in table. */
+  modelPrices: setting({
+    env: 'MODEL_PRICES',
+    default: {},
+    shown: 'built-in table',
+    help: 'JSON {"model":{"input":USD,"output":USD}} per million tokens, for the savings estimate',
+    parse: prices,
+  }),
+}
+
+type ValueOf<S> = S extends Setting<infer T> ? T : ConfigOf<S>
+type Unset<G> = { [K in keyof G]: G[K] extends Setting<infer T> ? (undefined extends T ? K : never) : never }[keyof G]
+/** A setting whose default is `undefined` becomes an optional field; a group becomes a nested object. */
+type ConfigOf<G> = { [K in Exclude<keyof G, Unset<G>>]: ValueOf<G[K]> } & { [K in Unset<G>]?: Exclude<ValueOf<G[K]>, undefined> }
+
+export interface Config extends ConfigOf<typeof SETTINGS> {}
+
+export type AnySetting = Setting<any>
+
+/** Every setting, in table order. */
+export const SETTING_LIST: readonly AnySetting[] = (function flatten(group: object): AnySetting[] {
+  return Object.values(group).flatMap((entry) => (isSetting(entry) ? [entry] : flatten(entry)))
+})(SETTINGS)
+
+export function isSetting(entry: unknown): entry is AnySetting {
+  return typeof entry === 'object' && entry !== null && 'env' in entry && 'parse' in entry
+}
+
+/** Checks across settings, run on the loaded values after the table's own; each returns a problem or nothing. */
+export const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [
+  ({ openaiKey }) => (openaiKey ? undefined : 'OPENAI_KEY (or OPENAI_API_KEY) is required: the upstream API key, e.g. OPENAI_KEY=sk-...'),
+  ({ proxyKeys }) =>
+    proxyKeys.length > 0
+      ? undefined
+      : 'PROXY_KEY is required so the proxy never becomes an open relay: set one or more client keys, comma-separated, ' +
+        'e.g. PROXY_KEY=$(openssl rand -hex 24)',
+  ({ openaiKey, proxyKeys }) =>
+    openaiKey && proxyKeys.includes(openaiKey) ? 'PROXY_KEY must differ from OPENAI_KEY: clients would hold the real key' : undefined,
+  ...(['metricsKey', 'adminKey'] as const).map((field) => (config: Config) => {
+    const key = config[field]
+    if (key && (key === config.openaiKey || config.proxyKeys.includes(key))) {
+      return `${SETTINGS[field].env} must differ from OPENAI_KEY and every PROXY_KEY`
+    }
+  }),
+]

@@ -1,0 +1,43 @@
+import { Elysia } from 'elysia'
+import type { AnswerCache } from '../cache/answer-cache'
+import type { Config } from '../config/load'
+import type { LogSink } from '../log/sink'
+import type { ApiCallDeps } from '../pipeline/api-call'
+import type { StatsRecorder } from '../stats/recorder'
+import { corsPlugin } from './plugins/cors'
+import { docs } from './plugins/docs'
+import { errorHandler } from './plugins/error-handler'
+import { requestId } from './plugins/request-id'
+import type { RequestContexts } from './request-contexts'
+import { adminCacheRoutes } from './routes/admin-cache'
+import { healthRoutes } from './routes/health'
+import { openaiRoutes } from './routes/openai'
+import { statsRoutes } from './routes/stats'
+import { statusPageRoutes } from './routes/status-page'
+
+export interface AppParts {
+  config: Config
+  log: LogSink
+  contexts: RequestContexts
+  api: ApiCallDeps
+  /** Absent when CACHE_ALLOWED is false. */
+  cache?: AnswerCache
+  /** Without it there is no /stats or /metrics. */
+  stats?: StatsRecorder
+}
+
+/** The routes and plugins, from parts made elsewhere (compose.ts); no I/O happens here. */
+export function createApp({ config, log, contexts, api, cache, stats }: AppParts) {
+  return new Elysia()
+    .use(errorHandler(log))
+    .use(requestId(contexts))
+    .use(corsPlugin(config))
+    .use(docs)
+    .use(healthRoutes)
+    .use(statusPageRoutes)
+    .use(stats ? statsRoutes(stats, config) : new Elysia({ name: 'no-stats' }))
+    .use(adminCacheRoutes(config, cache))
+    .use(openaiRoutes(contexts, api))
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,75 @@
+import type { Config } from '../config/load'
+import { internalError } from '../errors'
+import type { LogSink } from '../log/sink'
+import type { RequestContext } from '../pipeline/context'
+import type { StatsRecorder } from '../stats/recorder'
+import { accessLogLine } from './access-log'
+import type { RequestContexts } from './request-contexts'
+
+/** What the server needs of the app: Elysia's own `handle`. */
+export interface Handler {
+  handle(request: Request): Response | Promise<Response>
+}
+
+/**
+ * Serves the app behind a thin wrapper that owns what must hold for every request, whichever route (or
+ * none) answers it: the socket address, the start time, the one access-log line and the statistics. A
+ * streamed body is accounted when it ends (Elysia's onAfterResponse fires before a stream finishes).
+ */
+export function serve(
+  app: Handler,
+  contexts: RequestContexts,
+  config: Pick<Config, 'port' | 'host' | 'maxBodySize'>,
+  log: LogSink,
+  stats?: StatsRecorder
+) {
+  const complete = (request: Request, ctx: RequestContext, status: number) => {
+    const now = performance.now()
+    log(accessLogLine(request, ctx, status, now))
+    // Only API calls count; the status page, docs, health checks and refused keys do not.
+    if (stats && ctx.endpoint) {
+      stats.record({
+        endpoint: ctx.endpoint,
+        model: ctx.model,
+        status,
+        cache: ctx.cache,
+        cacheMatch: ctx.cacheMatch,
+        durationMs: now - ctx.start,
+        upstreamMs: ctx.upstreamMs,
+        upstreamFailed: ctx.upstreamFailed,
+        rateLimited: ctx.rateLimited,
+        saved: ctx.saved,
+      })
+    }
+  }
+
+  return Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    // The proxy answers over-size bodies itself with an OpenAI error; this is only a backstop.
+    maxRequestBodySize: config.maxBodySize * 2 + 1024 * 1024,
+    // Bun's default (10 s) would cut a slow upstream; 255 s is its maximum.
+    idleTimeout: 255,
+    // Without NODE_ENV=production (how `npm start` and the executable run) Bun would answer an uncaught
+    // error with its development page: the working directory, file paths and source.
+    development: false,
+    async fetch(request, server) {
+      const ctx = contexts.begin(request, server.requestIP(request)?.address ?? '')
+      let response: Response
+      try {
+        response = await app.handle(request)
+      } catch (error) {
+        log(`error unhandled: ${(error as Error)?.name ?? 'unknown'}`)
+        response = internalError().toResponse({ 'x-request-id': ctx.id })
+      }
+      const status = response.status
+      void ctx.finished.then(() => complete(request, ctx, status))
+      ctx.responded()
+      return response
+    },
+    // The last line of defence: whatever escapes the handler above still leaves in OpenAI's envelope.
+    error() {
+      return internalError().toResponse()
+    },
+  })
+}

@@ -1,0 +1,56 @@
+import type { StreamEnd } from '../openai/sse/tap'
+
+// What one request learns on its way through the proxy, for its log line and the statistics: created by the
+// server for each request and passed to every step that adds to it (never looked up in a global map).
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+export class RequestContext {
+  readonly id: string
+  /** Short hash of the client identity, once authenticated (never the key). */
+  client?: string
+  cache?: 'HIT' | 'MISS' | 'BYPASS'
+  cacheMatch?: 'exact' | 'semantic'
+  /** Set once the request is known to be an API call: chat, completions, embeddings, responses or other. */
+  endpoint?: string
+  model?: string
+  /** Time to the upstream's response headers, when it was called. */
+  upstreamMs?: number
+  upstreamFailed = false
+  rateLimited = false
+  /** Tokens a cache hit saved. */
+  saved?: { promptTokens: number; completionTokens: number }
+  /** How a streamed body ended, once it has. */
+  streamEnd?: StreamEnd
+  /** Resolves when the answer's body is over: at once for a plain answer, at its end for a stream. */
+  readonly finished: Promise<void>
+  private streaming = false
+  private finish!: () => void
+
+  constructor(
+    request: Request,
+    /** Socket address of the peer. */
+    readonly ip: string,
+    readonly start = performance.now()
+  ) {
+    const given = request.headers.get('x-request-id')
+    this.id = given && REQUEST_ID.test(given) ? given : `req_${crypto.randomUUID().replaceAll('-', '')}`
+    this.finished = new Promise((resolve) => (this.finish = resolve))
+  }
+
+  /** The body is a stream still running: the request is over only when `endStream` is called. */
+  beginStream() {
+    this.streaming = true
+  }
+
+  /** Called by the relay when a streamed body ends, however it ends. */
+  endStream(how?: StreamEnd) {
+    this.streamEnd = how
+    this.finish()
+  }
+
+  /** Called by the server once the response is handed over; a stream finishes later, at its end. */
+  responded() {
+    if (!this.streaming) this.finish()
+  }
+}

@@ -1,0 +1,29 @@
+import type { Hit } from '../cache/answer-cache'
+import { encodeEmbeddings } from '../openai/embeddings-encoding'
+import { replayJson, replaySse } from '../openai/sse/replay'
+import type { JsonObject } from '../openai/validate'
+
+// A cache hit as the client asked for it: a stream is replayed as real SSE, JSON is rebuilt whole, and
+// embeddings come back in the encoding requested, whichever form the answer was first stored in.
+
+export function cacheHeaders(hit: Hit): Record<string, string> {
+  return {
+    'x-cache': 'HIT',
+    'x-cache-match': hit.match,
+    ...(hit.similarity !== undefined ? { 'x-cache-similarity': hit.similarity.toFixed(4) } : {}),
+  }
+}
+
+export function renderHit(hit: Hit, request: JsonObject): Response {
+  const answer = hit.entry.answer
+  const headers = cacheHeaders(hit)
+  if (request.stream === true && answer.endpoint !== 'embeddings') {
+    const includeUsage = (request.stream_options as JsonObject | undefined)?.include_usage === true
+    return new Response(replaySse(answer, { includeUsage }), {
+      headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    })
+  }
+  const body = answer.endpoint === 'embeddings' ? encodeEmbeddings(answer.body, request.encoding_format) : replayJson(answer)
+  // The same content type as OpenAI's own JSON answers (and a MISS passed through from it).
+  return new Response(JSON.stringify(body), { headers: { ...headers, 'content-type': 'application/json' } })
+}

@@ -1,0 +1,153 @@
+import type { ClientKey } from '../auth/client-key'
+import type { AnswerCache, Hit } from '../cache/answer-cache'
+import type { CacheKeys, CachedEndpoint } from '../cache/keys'
+import { removeSkipWord, type CachePlan } from '../cache/policy'
+import type { Config } from '../config/load'
+import type { Gatekeeper } from '../limits/gatekeeper'
+import { usageOf } from '../openai/answer'
+import { CACHEABLE, type Endpoint } from '../openai/endpoints'
+import type { JsonObject } from '../openai/validate'
+import type { FlightClaim } from '../state/types'
+import type { Upstream } from '../upstream/client'
+import { admit } from './admit'
+import { completeAnswer, startRecording, type Recording } from './answer-capture'
+import type { RequestContext } from './context'
+import { renderHit } from './hit'
+import { prepareBody } from './prepare'
+import { relay } from './relay'
+import { callUpstream } from './upstream-call'
+
+// The endpoints the proxy understands, in the order of DESIGN §2: read and check the body, then exact
+// lookup, in-flight sharing, admission (counted before anything is spent), semantic lookup, the upstream
+// call, and a store once the answer is complete. Each step is one function below.
+
+export interface ModelCallDeps {
+  config: Config
+  gatekeeper: Gatekeeper
+  upstream: Upstream
+  cache?: AnswerCache
+  secrets: readonly string[]
+}
+
+export interface ModelRoute {
+  endpoint: Endpoint
+  /** Path below the base URL, with the query string. */
+  path: string
+}
+
+export async function modelCall(ctx: RequestContext, request: Request, route: ModelRoute, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
+  const body = await prepareBody(ctx, request, route.endpoint, key, deps.config)
+  const { cache } = deps
+  if (!CACHEABLE.has(route.endpoint)) return forward(ctx, request, route, body, (await admit(ctx, key, deps.gatekeeper)).headers, deps)
+  const endpoint = route.endpoint as CachedEndpoint
+  if (!cache) return bypass(ctx, request, { ...route, endpoint }, body, key, deps)
+
+  const { plan, keys } = cache.plan(endpoint, body, request.headers, queryOf(route.path))
+  ctx.cache = plan.lookup ? 'MISS' : 'BYPASS'
+
+  const exact = plan.lookup ? await cache.exact(keys) : undefined
+  if (exact) return serveHit(ctx, cache, exact, body)
+
+  const flight = await shareInFlight(cache, plan, keys)
+  if (flight.hit) return serveHit(ctx, cache, flight.hit, body)
+
+  try {
+    // A client over its limit still got its exact hit above, but no embedding is bought for it.
+    const admission = await admit(ctx, key, deps.gatekeeper)
+    const semantic = await lookupByMeaning(cache, plan, keys)
+    if (semantic.hit) {
+      await admission.release()
+      await flight.claim?.settle('failed')
+      return serveHit(ctx, cache, semantic.hit, body)
+    }
+    const headers = { ...admission.headers, 'x-cache': ctx.cache }
+    if (!flight.claim) return await forward(ctx, request, route, body, headers, deps)
+    return await forwardAndStore(ctx, request, route, body, headers, { cache, endpoint, keys, embedding: semantic.embedding, flight: flight.claim }, deps)
+  } catch (error) {
+    await flight.claim?.settle('failed')
+    throw error
+  }
+}
+
+const queryOf = (path: string) => (path.includes('?') ? path.slice(path.indexOf('?')) : '')
+
+/** The cache is off: the skip word is still not the model's to read. */
+async function bypass(ctx: RequestContext, request: Request, route: ModelRoute & { endpoint: CachedEndpoint }, body: JsonObject, key: ClientKey, deps: ModelCallDeps) {
+  removeSkipWord(route.endpoint, body, deps.config.cache.skipWord)
+  ctx.cache = 'BYPASS'
+  const admission = await admit(ctx, key, deps.gatekeeper)
+  return forward(ctx, request, route, body, { ...admission.headers, 'x-cache': 'BYPASS' }, deps)
+}
+
+function serveHit(ctx: RequestContext, cache: AnswerCache, hit: Hit, body: JsonObject): Response {
+  cache.served(hit)
+  ctx.cache = 'HIT'
+  ctx.cacheMatch = hit.match
+  const usage = usageOf(hit.entry.answer)
+  if (usage) ctx.saved = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+  return renderHit(hit, body)
+}
+
+/**
+ * Identical requests share one upstream call: the first to claim the key leads, the others wait for its
+ * answer and are served it from the store. A request that leads looks once more, since the answer of an
+ * identical request may have been stored between its own lookup and its claim.
+ */
+async function shareInFlight(cache: AnswerCache, plan: CachePlan, keys: CacheKeys): Promise<{ hit?: Hit; claim?: FlightClaim & { leader: true } }> {
+  if (!plan.store) return {}
+  const claim = await cache.claim(keys)
+  // A refresh (skip word, no-cache) wants a fresh answer, not the one in flight: it makes and stores its own.
+  if (!claim.leader && !plan.lookup) return { claim: UNSHARED }
+  if (!claim.leader) {
+    const outcome = await claim.outcome
+    const hit = outcome === 'stored' && plan.lookup ? await cache.exact(keys) : undefined
+    return { hit }
+  }
+  const stored = plan.lookup ? await cache.exact(keys) : undefined
+  if (stored) {
+    await claim.settle('stored')
+    return { hit: stored }
+  }
+  return { claim }
+}
+
+const UNSHARED: FlightClaim & { leader: true } = { leader: true, settle: async () => {} }
+
+/** Embeds the question and looks for a near one; the embedding is kept for storing the answer. */
+async function lookupByMeaning(cache: AnswerCache, plan: CachePlan, keys: CacheKeys): Promise<{ hit?: Hit; embedding?: Float32Array }> {
+  if (!plan.lookup || !cache.canMatchByMeaning(keys)) return {}
+  const embedding = await cache.embed(keys)
+  if (!embedding) return {}
+  return { hit: await cache.semantic(keys, embedding), embedding }
+}
+
+function forward(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, headers: Record<string, string>, deps: ModelCallDeps, recording?: Recording) {
+  return send(ctx, request, route, body, deps).then((response) => relay(response, ctx, headers, deps.secrets, recording?.capture))
+}
+
+function send(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, deps: ModelCallDeps) {
+  const headers = new Headers(request.headers)
+  headers.set('content-type', 'application/json')
+  return callUpstream(ctx, deps.upstream, { method: 'POST', path: route.path, headers, body: JSON.stringify(body), signal: request.signal })
+}
+
+interface StoreTarget {
+  cache: AnswerCache
+  endpoint: CachedEndpoint
+  keys: CacheKeys
+  embedding?: Float32Array
+  flight: FlightClaim & { leader: true }
+}
+
+/**
+ * Forwards and keeps a complete answer. A JSON answer is stored before it is sent; a stream when it ends
+ * complete: `[DONE]` and every choice finished, even if the client hung up right after `[DONE]`.
+ */
+function forwardAndStore(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, headers: Record<string, string>, target: StoreTarget, deps: ModelCallDeps) {
+  const recording = startRecording(target.endpoint, body, async (outcome, text, recorder) => {
+    const answer = recorder ? (outcome === 'complete' || outcome === 'cancelled' ? recorder.finish() : undefined) : outcome === 'complete' ? completeAnswer(target.endpoint, text) : undefined
+    const entry = answer && (await target.cache.save(target.endpoint, target.keys, String(body.model), answer, target.embedding))
+    await target.flight.settle(entry ? 'stored' : 'failed')
+  })
+  return forward(ctx, request, route, body, headers, deps, recording)
+}

@@ -1,0 +1,302 @@
+// Every piece of state the proxy shares between requests, as async interfaces: what one process keeps in
+// memory or SQLite today, a network store (Redis) can keep for several replicas tomorrow. Implementations
+// live in state/memory, state/sqlite (and state/redis); compose.ts alone picks them. Each interface has one
+// contract suite in test/contract/ that every implementation passes.
+//
+// Rules every implementation keeps:
+// - Checks that guard money (a rate-limit window, a budget reservation) are checked and counted in one
+//   atomic step: N concurrent callers admit exactly what one caller at a time would.
+// - Nothing here ever sees a secret: proxy keys are named by their configured name or a hash, upstream
+//   keys by their fingerprint.
+
+import type { CachedEndpoint, StoredAnswer } from '../openai/answer'
+
+export type { CachedEndpoint, StoredAnswer }
+
+// ─── rate limits ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** The outcome of a sliding-window check (after upstash ratelimit's result type). */
+export interface RateLimitResult {
+  success: boolean
+  limit: number
+  remaining: number
+  /** ms until the next request would be allowed (0 when allowed now). */
+  retryAfterMs: number
+  /** ms until the window is empty again (OpenAI's x-ratelimit-reset-requests). */
+  resetMs: number
+  /** Identifies the counted request, for `release`; set only when `success`. */
+  token?: string
+}
+
+/** Sliding-window logs: exact (no fixed-window bursts at a boundary). */
+export interface RateLimitStore {
+  /** Counts one request for `key` when fewer than `limit` were counted in the last `windowMs`. Atomic. */
+  hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>
+  /** The window of `key` as `hit` would see it, counting nothing. */
+  peek(key: string, limit: number, windowMs: number): Promise<RateLimitResult>
+  /** Takes back the request `hit` counted (it was answered from the cache after all). */
+  release(key: string, token: string): Promise<void>
+}
+
+// ─── in-flight sharing ────────────────────────────────────────────────────────────────────────────────────
+
+/** What the leader of an upstream call ended with: an answer stored under the claimed key, or none. */
+export type FlightOutcome = 'stored' | 'failed'
+
+export type FlightClaim =
+  | {
+      leader: true
+      /** Must be called once, however the call ends; followers then look the key up (or call themselves). */
+      settle(outcome: FlightOutcome): Promise<void>
+    }
+  | { leader: false; outcome: Promise<FlightOutcome> }
+
+/** Identical requests share one upstream call: the first to claim a cache key makes it, the others wait. */
+export interface InFlightStore {
+  /**
+   * Claims `key`. Atomic: of concurrent claims on one key exactly one leads. A follower's `outcome` always
+   * resolves, also when the leader's process dies (then as 'failed', within a few seconds).
+   */
+  claim(key: string): Promise<FlightClaim>
+}
+
+// ─── cache entries ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface NewEntry {
+  key: string
+  partition: string
+  endpoint: CachedEndpoint
+  model: string
+  /** The text matched by meaning, kept for the guard and for rebuilding; absent for exact-only entries. */
+  prompt?: string
+  answer: StoredAnswer
+  embedding?: Float32Array
+  embeddingModel?: string
+}
+
+export interface CacheEntry extends NewEntry {
+  id: number
+  createdAt: number
+  lastHitAt: number
+  hits: number
+}
+
+/** The fields a semantic candidate needs, without its answer. */
+export interface Candidate {
+  id: number
+  partition: string
+  prompt: string | null
+  embedding: Float32Array | null
+  embeddingModel: string | null
+  createdAt: number
+}
+
+export interface EntryFilter {
+  text?: string
+  model?: string
+  maxAgeSeconds?: number
+  minAgeSeconds?: number
+  limit: number
+  offset: number
+}
+
+export interface EntrySummary {
+  id: number
+  endpoint: CachedEndpoint
+  model: string
+  prompt: string | null
+  createdAt: string
+  lastHitAt: string
+  hits: number
+  promptTokens: number
+  completionTokens: number
+  embedded: boolean
+}
+
+/** What a vector index follows: vectors that joined the store, and entries that left it. */
+export type EntryChange =
+  | { kind: 'added'; id: number; embedding: Float32Array; model: string }
+  | { kind: 'removed'; ids: number[] }
+
+export interface VectorSummary {
+  count: number
+  maxId: number
+  sumId: number
+}
+
+/**
+ * Every cached answer, with the embedding of its question. The truth a vector index is rebuilt from; expiry
+ * (TTL) and the least-recently-used bound are the store's own. Expired entries are never returned.
+ */
+export interface CacheEntryStore {
+  getByKey(key: string): Promise<CacheEntry | undefined>
+  getById(id: number): Promise<CacheEntry | undefined>
+  /** Semantic candidates by id, unexpired, without their answers. */
+  candidates(ids: number[]): Promise<Candidate[]>
+  /** Stores an answer; one already under the same key is replaced (the fresh answer wins). */
+  put(entry: NewEntry): Promise<CacheEntry>
+  /** Records a hit, for LRU and the hit count. May be batched: recency is not worth a write per hit. */
+  touch(id: number): void
+  setEmbedding(id: number, embedding: Float32Array, model: string): Promise<void>
+  delete(id: number): Promise<boolean>
+  /** Deletes every entry, or those of one model; returns how many went. */
+  purge(model?: string): Promise<number>
+  /** Drops expired entries, then the least recently used beyond the bound. Returns how many went. */
+  sweep(): Promise<number>
+  count(): Promise<number>
+  /** Entries for the admin list, newest first, without answers or embeddings. */
+  list(filter: EntryFilter): Promise<{ total: number; data: EntrySummary[] }>
+  /** Every live entry in id order (export). */
+  entries(): AsyncIterable<CacheEntry>
+  /** Embedded entries of `model` with ids above `afterId`, in id order: a page of a rebuild. */
+  vectors(model: string, afterId: number, limit: number): Promise<Array<{ id: number; embedding: Float32Array }>>
+  /** A fingerprint of the set of embedded entries: an index saved under another one is stale. */
+  vectorSummary(model: string): Promise<VectorSummary>
+  /** Calls `listener` with every change from now on (also those other replicas make); returns an unsubscribe. */
+  subscribe(listener: (change: EntryChange) => void): () => void
+  /** Writes whatever is batched (touches). */
+  flush(): Promise<void>
+  close(): Promise<void>
+}
+
+// ─── statistics ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** Requests and hits in one time bucket of the status page's chart. */
+export interface SeriesPoint {
+  bucket: number
+  requests: number
+  hitsExact: number
+  hitsSemantic: number
+}
+
+/** Counts made since the last `add`: added to what the store holds (so replicas' counts sum). */
+export interface StatsDelta {
+  totals: Map<string, number>
+  points: Map<number, Omit<SeriesPoint, 'bucket'>>
+}
+
+export interface StatsData {
+  totals: Map<string, number>
+  points: SeriesPoint[]
+  /** When counting began (ms). */
+  since: number
+}
+
+/** The totals and the time series behind /stats and the status page. */
+export interface StatsStore {
+  add(delta: StatsDelta): Promise<void>
+  /** Totals, and the series points from `fromBucket` on. */
+  read(fromBucket: number): Promise<StatsData>
+  /** Drops series points older than `bucket`. */
+  prune(beforeBucket: number): Promise<void>
+  close(): Promise<void>
+}
+
+// ─── usage and budgets (per proxy key) ────────────────────────────────────────────────────────────────────
+
+/** A key's counts for one UTC day and model. */
+export interface UsageRow {
+  key: string
+  /** YYYY-MM-DD, UTC. */
+  day: string
+  model: string
+  requests: number
+  hits: number
+  promptTokens: number
+  completionTokens: number
+  costUsd: number
+  savedUsd: number
+}
+
+export type UsageDelta = UsageRow
+
+export interface UsageStore {
+  add(delta: UsageDelta): Promise<void>
+  /** Rows of `key` (every key when undefined) with `fromDay` ≤ day < `toDay`. */
+  rows(key: string | undefined, fromDay: string, toDay: string): Promise<UsageRow[]>
+  reset(key: string): Promise<void>
+}
+
+export interface Reservation {
+  ok: boolean
+  /** Settled spend of the period, and what is reserved by requests still running (this one included when ok). */
+  spent: number
+  reserved: number
+  /** Identifies an ok reservation for `settle` / `release`. */
+  id?: string
+}
+
+/**
+ * Spend per key and budget period (a period is a string such as `month:2026-12`): settled amounts, and
+ * reservations of requests in flight, which expire by themselves after `ttlMs` (a process that died cannot
+ * leave one behind).
+ */
+export interface BudgetStore {
+  /** Reserves `amount` when spent + reserved + amount ≤ `limit`. Atomic. */
+  reserve(key: string, period: string, amount: number, limit: number, ttlMs: number): Promise<Reservation>
+  /** Replaces the reservation by what the request actually cost. */
+  settle(key: string, period: string, id: string, actual: number): Promise<void>
+  /** Drops the reservation, spending nothing. */
+  release(key: string, period: string, id: string): Promise<void>
+  /** Adds spend without a reservation (what a request cost beyond its estimate, or a free-path cost). */
+  spend(key: string, period: string, amount: number): Promise<void>
+  spent(key: string, period: string): Promise<{ spent: number; reserved: number }>
+  reset(key: string): Promise<void>
+}
+
+// ─── upstream key health ──────────────────────────────────────────────────────────────────────────────────
+
+export interface KeyHealth {
+  /** ms timestamp until which the key is cooling down after a 429 (0: not cooling). */
+  coolingUntil: number
+  /** Set while the key is disabled (revoked, out of quota): why, and when to recheck it. */
+  disabled?: { reason: string; since: number; recheckAt: number }
+}
+
+/** Health of upstream keys, by fingerprint (a short hash of the key, never the key). */
+export interface KeyHealthStore {
+  get(fingerprints: readonly string[]): Promise<Map<string, KeyHealth>>
+  coolDown(fingerprint: string, until: number): Promise<void>
+  /** Disables a key; true when it was not disabled before (so it is logged once). */
+  disable(fingerprint: string, reason: string, since: number, recheckAt: number): Promise<boolean>
+  /** Sets the next recheck time of a disabled key (a recheck failed). */
+  postpone(fingerprint: string, recheckAt: number): Promise<void>
+  enable(fingerprint: string): Promise<void>
+}
+
+// ─── proxy keys made by the admin API ─────────────────────────────────────────────────────────────────────
+
+export interface StoredKey {
+  name: string
+  /** SHA-256 (hex) of the key: the key itself is shown once, at creation, and never stored. */
+  hash: string
+  /** The key's settings as the admin API took them (validated by auth/). */
+  settings: Record<string, unknown>
+  createdAt: number
+  updatedAt: number
+}
+
+export interface KeyStore {
+  list(): Promise<StoredKey[]>
+  get(name: string): Promise<StoredKey | undefined>
+  /** False when a key of that name (or hash) exists already. */
+  create(key: StoredKey): Promise<boolean>
+  update(name: string, settings: Record<string, unknown>, at: number): Promise<StoredKey | undefined>
+  delete(name: string): Promise<boolean>
+  /** Calls `listener` after every change (also those other replicas make); returns an unsubscribe. */
+  subscribe(listener: () => void): () => void
+  close(): Promise<void>
+}
+
+/** Everything compose.ts hands to the app. */
+export interface StateStores {
+  rateLimits: RateLimitStore
+  inFlight: InFlightStore
+  stats: StatsStore
+  usage: UsageStore
+  budgets: BudgetStore
+  keyHealth: KeyHealthStore
+  keys: KeyStore
+  /** Absent when the cache is off. */
+  cacheEntries?: CacheEntryStore
+}

@@ -1,0 +1,81 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { RequestEvent } from './event'
+
+// The /metrics series: Prometheus' own convention (counters start at zero with the process), bounded labels.
+
+export class PrometheusMetrics {
+  readonly registry = new Registry()
+  /** Request counts by label set since the last scrape: prom-client hashes a label set on every inc(). */
+  private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
+  private readonly metrics
+
+  constructor(version: string, startedAt: number, cacheEntries: () => Promise<number>) {
+    const registers = [this.registry]
+    this.metrics = {
+      requests: new Counter({
+        name: 'proxy_gpt_requests_total',
+        help: 'API requests handled',
+        labelNames: ['endpoint', 'model', 'status_class', 'cache'],
+        registers,
+        collect: () => {
+          for (const { labels, n } of this.pendingRequests.values()) this.metrics.requests.inc(labels, n)
+          this.pendingRequests.clear()
+        },
+      }),
+      duration: new Histogram({
+        name: 'proxy_gpt_request_duration_seconds',
+        help: 'Time to the end of the answer (streams included)',
+        labelNames: ['endpoint', 'cache'],
+        buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+        registers,
+      }),
+      upstream: new Histogram({
+        name: 'proxy_gpt_upstream_duration_seconds',
+        help: "Time to the upstream's response headers",
+        labelNames: ['endpoint'],
+        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+        registers,
+      }),
+      upstreamErrors: new Counter({ name: 'proxy_gpt_upstream_errors_total', help: 'Upstream failures (unreachable, timeout, 5xx, 429)', labelNames: ['endpoint'], registers }),
+      rateLimited: new Counter({ name: 'proxy_gpt_rate_limited_total', help: 'Requests refused by MODEL_RATE_LIMIT', registers }),
+      tokensSaved: new Counter({ name: 'proxy_gpt_tokens_saved_total', help: 'Tokens served from cache instead of the upstream', labelNames: ['model', 'kind'], registers }),
+      entries: new Gauge({
+        name: 'proxy_gpt_cache_entries',
+        help: 'Answers in the cache',
+        registers,
+        async collect() {
+          this.set(await cacheEntries())
+        },
+      }),
+      info: new Gauge({ name: 'proxy_gpt_build_info', help: 'Version of the running proxy', labelNames: ['version'], registers }),
+      started: new Gauge({ name: 'proxy_gpt_start_time_seconds', help: 'Start time of the process', registers }),
+    }
+    this.metrics.info.set({ version }, 1)
+    this.metrics.started.set(startedAt / 1000)
+  }
+
+  /** Labels already bounded by the recorder (endpoint list, first 30 model names). */
+  record(event: RequestEvent, labels: { endpoint: string; model: string; cache: string; statusClass: string }) {
+    const { endpoint, model, cache, statusClass } = labels
+    const key = `${endpoint} ${model} ${statusClass} ${cache}`
+    const pending = this.pendingRequests.get(key)
+    if (pending) pending.n++
+    else this.pendingRequests.set(key, { labels: { endpoint, model, status_class: statusClass, cache }, n: 1 })
+    this.metrics.duration.observe({ endpoint, cache }, event.durationMs / 1000)
+    if (event.rateLimited) this.metrics.rateLimited.inc()
+    if (event.upstreamMs !== undefined) this.metrics.upstream.observe({ endpoint }, event.upstreamMs / 1000)
+    if (event.upstreamFailed) this.metrics.upstreamErrors.inc({ endpoint })
+    if (event.saved) {
+      this.metrics.tokensSaved.inc({ model, kind: 'prompt' }, event.saved.promptTokens)
+      this.metrics.tokensSaved.inc({ model, kind: 'completion' }, event.saved.completionTokens)
+    }
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics()
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
+  }
+}

@@ -1,0 +1,88 @@
+import { ENDPOINTS as MODEL_ENDPOINTS } from '../openai/endpoints'
+import type { StatsData } from '../state/types'
+
+// The JSON of GET /stats (and the status page): totals grouped for reading, rates, latency quantiles and
+// the 12-hour series.
+
+export const BUCKET_SECONDS = 600
+export const SERIES_HOURS = 12
+/** What the statistics count by: the model endpoints, and every other API call as `other`. */
+export const ENDPOINTS: readonly string[] = [...MODEL_ENDPOINTS, 'other']
+
+export interface SnapshotInput {
+  data: StatsData
+  version: string
+  startedAt: number
+  now: number
+  /** The last upstream latencies (ms) of this process. */
+  latencies: readonly number[]
+  cacheEnabled: boolean
+  cacheEntries: number
+}
+
+export function buildSnapshot({ data, version, startedAt, now, latencies, cacheEnabled, cacheEntries }: SnapshotInput) {
+  const total = (name: string) => data.totals.get(name) ?? 0
+  const group = (prefix: string) => {
+    const out: Record<string, number> = {}
+    for (const [name, value] of data.totals) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = value
+    return out
+  }
+  const exact = total('cache.hit.exact')
+  const semantic = total('cache.hit.semantic')
+  const cacheable = exact + semantic + total('cache.miss') + total('cache.bypass')
+  const rate = (n: number) => (cacheable ? round(n / cacheable, 4) : 0)
+  const upstreamRequests = total('upstream.requests')
+  const tokensByModel = group('tokens.model.')
+  const usdByModel = group('usd.model.')
+  const sorted = [...latencies].sort((a, b) => a - b)
+  const quantile = (q: number) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!, 1) : null)
+
+  return {
+    version,
+    startedAt: new Date(startedAt).toISOString(),
+    uptimeSeconds: Math.floor((now - startedAt) / 1000),
+    since: new Date(data.since).toISOString(),
+    requests: {
+      total: total('requests'),
+      byEndpoint: Object.fromEntries(ENDPOINTS.map((e) => [e, total(`requests.endpoint.${e}`)])),
+      byModel: group('requests.model.'),
+    },
+    cache: {
+      enabled: cacheEnabled,
+      entries: cacheEntries,
+      hits: { exact, semantic },
+      misses: total('cache.miss'),
+      bypass: total('cache.bypass'),
+      hitRate: rate(exact + semantic),
+      exactRate: rate(exact),
+      semanticRate: rate(semantic),
+    },
+    savings: {
+      promptTokens: total('tokens.prompt'),
+      completionTokens: total('tokens.completion'),
+      totalTokens: total('tokens.prompt') + total('tokens.completion'),
+      usd: round(total('usd'), 6),
+      byModel: Object.fromEntries(Object.keys(tokensByModel).map((m) => [m, { tokens: tokensByModel[m]!, usd: round(usdByModel[m] ?? 0, 6) }])),
+    },
+    rateLimited: total('rate_limited'),
+    upstream: {
+      requests: upstreamRequests,
+      errors: total('upstream.errors'),
+      errorRate: upstreamRequests ? round(total('upstream.errors') / upstreamRequests, 4) : 0,
+      latencyMs: {
+        p50: quantile(0.5),
+        p90: quantile(0.9),
+        p99: quantile(0.99),
+        mean: sorted.length ? round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 1) : null,
+      },
+    },
+    series: {
+      bucketSeconds: BUCKET_SECONDS,
+      points: data.points.map(({ bucket, ...p }) => ({ t: bucket, ...p })),
+    },
+  }
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits
+
+export type StatsSnapshot = ReturnType<typeof buildSnapshot>

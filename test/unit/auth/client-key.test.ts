@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, test } from 'bun:test'
+import { apiError } from '../../helpers/api-error'
+import { authenticator } from '../../../src/auth/client-key'
+
+const KEY = 'proxy-key-alpha-0123456789'
+const SOCKET = '203.0.113.9'
+
+const request = (headers: Record<string, string> = {}) => new Request('http://proxy.local/v1/chat/completions', { method: 'POST', headers })
+const hashOf = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 8)
+
+/** A PROXY_KEY configuration: the limits are passed through as they are. */
+const config = (proxyKeys: string[], trustProxy = 0) => ({ proxyKeys, trustProxy, modelRateLimit: 0, maxOutputTokens: 0 })
+
+describe('authenticator: accepted keys', () => {
+  const gate = authenticator(config([KEY]))
+  const expected = { id: `ip:${SOCKET}`, hash: hashOf(`ip:${SOCKET}`) }
+
+  test.each([
+    ['Authorization: Bearer', { authorization: `Bearer ${KEY}` }],
+    ['Authorization: bearer (any case), extra spaces', { authorization: `  bearer   ${KEY}  ` }],
+    ['x-api-key', { 'x-api-key': KEY }],
+    ['api-key', { 'api-key': KEY }],
+    ['x-api-key after a non-Bearer authorization', { authorization: 'Basic Zm9vOmJhcg==', 'x-api-key': KEY }],
+  ])('%s', (_name, headers) => {
+    expect(gate(request(headers), SOCKET)).toMatchObject(expected)
+  })
+
+  test('the hash is 8 hex characters of the id', () => {
+    const { hash } = gate(request({ authorization: `Bearer ${KEY}` }), SOCKET)
+    expect(hash).toMatch(/^[0-9a-f]{8}$/)
+    expect(hash).toBe(hashOf(`ip:${SOCKET}`))
+  })
+
+  test('PROXY_KEY keys all share the one cache group', () => {
+    expect(gate(request({ authorization: `Bearer ${KEY}` }), SOCKET).cacheGroup).toBe('shared')
+  })
+})
+
+describe('authenticator: refused keys', () => {
+  const gate = authenticator(config([KEY, 'proxy-key-beta']))
+  const WRONG = 'sk-wrong-presented-key-987654321'
+
+  test.each([
+    ['no credentials', {}],
+    ['wrong Bearer key', { authorization: `Bearer ${WRONG}` }],
+    ['wrong x-api-key', { 'x-api-key': WRONG }],
+    ['wrong api-key', { 'api-key': WRONG }],
+    ['a prefix of the key', { authorization: `Bearer ${KEY.slice(0, -1)}` }],
+    ['the key with a suffix', { authorization: `Bearer ${KEY}x` }],
+    ['the key in a different case', { authorization: `Bearer ${KEY.toUpperCase()}` }],
+    ['empty Bearer', { authorization: 'Bearer ' }],
+    ['the key without "Bearer"', { authorization: KEY }],
+    ['blank x-api-key', { 'x-api-key': '   ' }],
+    ['all keys joined', { authorization: `Bearer ${KEY},proxy-key-beta` }],
+  ])('%s → 401 invalid_api_key', (_name, headers) => {
+    const error = apiError(() => gate(request(headers), SOCKET))
+    expect(error.status).toBe(401)
+    expect(error.type).toBe('invalid_request_error')
+    expect(error.code).toBe('invalid_api_key')
+    expect(error.param).toBeNull()
+  })
+
+  test('the 401 never contains the presented key (message, body or response)', async () => {
+    const attempts: Array<Record<string, string>> = [{ authorization: `Bearer ${WRONG}` }, { 'x-api-key': WRONG }, { 'api-key': WRONG }]
+    for (const headers of attempts) {
+      const error = apiError(() => gate(request(headers), SOCKET))
+      expect(error.message).not.toContain(WRONG)
+      expect(JSON.stringify(error.toBody())).not.toContain(WRONG)
+      const response = error.toResponse()
+      expect(response.status).toBe(401)
+      const text = await response.text()
+      expect(text).not.toContain(WRONG)
+      expect(text).not.toContain(KEY)
+      for (const [, value] of response.headers) expect(value).not.toContain(WRONG)
+    }
+  })
+
+  test('the message tells how to send the key', () => {
+    const error = apiError(() => gate(request(), SOCKET))
+    expect(error.message).toBe(
+      'Missing or incorrect proxy key. Send it as "Authorization: Bearer <key>" (or an x-api-key / api-key header).'
+    )
+  })
+
+  test('a wrong Bearer key is refused even with a right x-api-key (the Authorization header wins)', () => {
+    expect(apiError(() => gate(request({ authorization: `Bearer ${WRONG}`, 'x-api-key': KEY }), SOCKET)).status).toBe(401)
+  })
+})
+
+describe('authenticator: client identity', () => {
+  test('one shared key: one client per address', () => {
+    const gate = authenticator(config([KEY]))
+    const a = gate(request({ authorization: `Bearer ${KEY}` }), '198.51.100.1')
+    const b = gate(request({ authorization: `Bearer ${KEY}` }), '198.51.100.2')
+    const a2 = gate(request({ 'x-api-key': KEY }), '198.51.100.1')
+    expect(a).toMatchObject({ id: 'ip:198.51.100.1', hash: hashOf('ip:198.51.100.1') })
+    expect(b.id).toBe('ip:198.51.100.2')
+    expect(a2).toEqual(a)
+    expect(a.hash).not.toBe(b.hash)
+  })
+
+  test('one shared key behind a trusted proxy: the address comes from X-Forwarded-For', () => {
+    const gate = authenticator(config([KEY], 1))
+    const client = gate(request({ authorization: `Bearer ${KEY}`, 'x-forwarded-for': '6.6.6.6, 192.0.2.44' }), '10.0.0.2')
+    expect(client.id).toBe('ip:192.0.2.44')
+  })
+
+  test('several keys: one client per key index, whatever the address', () => {
+    const gate = authenticator(config(['key-zero', 'key-one', 'key-two']))
+    expect(gate(request({ authorization: 'Bearer key-zero' }), '198.51.100.1')).toMatchObject({ id: 'key:0', hash: hashOf('key:0') })
+    expect(gate(request({ 'x-api-key': 'key-one' }), '198.51.100.1')).toMatchObject({ id: 'key:1', hash: hashOf('key:1') })
+    expect(gate(request({ 'api-key': 'key-two' }), '198.51.100.2')).toMatchObject({ id: 'key:2', hash: hashOf('key:2') })
+    expect(gate(request({ authorization: 'Bearer key-one' }), '198.51.100.99').id).toBe('key:1')
+  })
+
+  test('the id never contains the key itself', () => {
+    const gate = authenticator(config(['key-zero', 'key-one']))
+    const client = gate(request({ authorization: 'Bearer key-one' }), SOCKET)
+    expect(client.id).not.toContain('key-one')
+    expect(client.hash).not.toContain('key-one')
+  })
+})
