@@ -80,6 +80,11 @@ export class AnswerCache {
     return entry && { entry, match: 'exact' }
   }
 
+  /** The entry that answered an identical request in flight. */
+  entry(id: number): Promise<CacheEntry | undefined> {
+    return this.safely('read', undefined, () => this.entries.getById(id))
+  }
+
   /** Joins the upstream call of an identical request in flight, or leads one. */
   claim(keys: CacheKeys): Promise<FlightClaim> {
     return this.inFlight.claim(keys.exact)

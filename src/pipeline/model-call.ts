@@ -57,7 +57,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
     const semantic = await lookupByMeaning(cache, plan, keys)
     if (semantic.hit) {
       await admission.release()
-      await flight.claim?.settle('failed')
+      await flight.claim?.settle({ entryId: semantic.hit.entry.id })
       return serveHit(ctx, cache, semantic.hit, body)
     }
     const headers = { ...admission.headers, 'x-cache': ctx.cache }
@@ -89,9 +89,9 @@ function serveHit(ctx: RequestContext, cache: AnswerCache, hit: Hit, body: JsonO
 }
 
 /**
- * Identical requests share one upstream call: the first to claim the key leads, the others wait for its
- * answer and are served it from the store. A request that leads looks once more, since the answer of an
- * identical request may have been stored between its own lookup and its claim.
+ * Identical requests share one upstream call (or one semantic lookup): the first to claim the key leads,
+ * the others wait for the entry that answered it and are served that. A request that leads looks once
+ * more, since the answer of an identical request may have been stored between its own lookup and its claim.
  */
 async function shareInFlight(cache: AnswerCache, plan: CachePlan, keys: CacheKeys): Promise<{ hit?: Hit; claim?: FlightClaim & { leader: true } }> {
   if (!plan.store) return {}
@@ -100,12 +100,12 @@ async function shareInFlight(cache: AnswerCache, plan: CachePlan, keys: CacheKey
   if (!claim.leader && !plan.lookup) return { claim: UNSHARED }
   if (!claim.leader) {
     const outcome = await claim.outcome
-    const hit = outcome === 'stored' && plan.lookup ? await cache.exact(keys) : undefined
-    return { hit }
+    const entry = outcome === 'failed' ? undefined : await cache.entry(outcome.entryId)
+    return { hit: entry && { entry, match: 'exact' } }
   }
   const stored = plan.lookup ? await cache.exact(keys) : undefined
   if (stored) {
-    await claim.settle('stored')
+    await claim.settle({ entryId: stored.entry.id })
     return { hit: stored }
   }
   return { claim }
@@ -147,7 +147,7 @@ function forwardAndStore(ctx: RequestContext, request: Request, route: ModelRout
   const recording = startRecording(target.endpoint, body, async (outcome, text, recorder) => {
     const answer = recorder ? (outcome === 'complete' || outcome === 'cancelled' ? recorder.finish() : undefined) : outcome === 'complete' ? completeAnswer(target.endpoint, text) : undefined
     const entry = answer && (await target.cache.save(target.endpoint, target.keys, String(body.model), answer, target.embedding))
-    await target.flight.settle(entry ? 'stored' : 'failed')
+    await target.flight.settle(entry ? { entryId: entry.id } : 'failed')
   })
   return forward(ctx, request, route, body, headers, deps, recording)
 }

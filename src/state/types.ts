@@ -40,13 +40,16 @@ export interface RateLimitStore {
 
 // ─── in-flight sharing ────────────────────────────────────────────────────────────────────────────────────
 
-/** What the leader of an upstream call ended with: an answer stored under the claimed key, or none. */
-export type FlightOutcome = 'stored' | 'failed'
+/**
+ * What the leader of an upstream call ended with: the cache entry that answered it (one it stored, or a
+ * semantic hit), or nothing.
+ */
+export type FlightOutcome = { entryId: number } | 'failed'
 
 export type FlightClaim =
   | {
       leader: true
-      /** Must be called once, however the call ends; followers then look the key up (or call themselves). */
+      /** Must be called once, however the call ends; followers are then served that entry (or call themselves). */
       settle(outcome: FlightOutcome): Promise<void>
     }
   | { leader: false; outcome: Promise<FlightOutcome> }

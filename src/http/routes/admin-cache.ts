@@ -66,6 +66,7 @@ export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'
       .get(
         '/admin/cache/entries/:id',
         async ({ params }) => {
+          await entries().flush()
           const entry = await entries().getById(Number(params.id))
           if (!entry) throw noEntry(params.id)
           const { embedding, ...rest } = entry

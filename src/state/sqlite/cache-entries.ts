@@ -76,8 +76,8 @@ export class SqliteCacheEntries implements CacheEntryStore {
     return this.live(this.statements.byKey.get(key))
   }
 
+  /** Its hit count and recency may lag the batched touches: `flush()` first where they matter (the admin view). */
   async getById(id: number): Promise<CacheEntry | undefined> {
-    if (this.touches.has(id)) this.flushTouches()
     return this.live(this.statements.byId.get(id))
   }
 

@@ -20,6 +20,9 @@ function asFollower(claim: FlightClaim): Follower {
 }
 
 /** 'pending' when `outcome` has not resolved within 50 ms. */
+/** What a leader settles with when its answer was stored (the entry's id). */
+const STORED = { entryId: 7 }
+
 const within50ms = (outcome: Promise<FlightOutcome>) => Promise.race([outcome, sleep(50).then(() => 'pending' as const)])
 
 export function inFlightContract(name: string, make: () => Promise<Opened<InFlightStore>>) {
@@ -31,8 +34,8 @@ export function inFlightContract(name: string, make: () => Promise<Opened<InFlig
       const leader = asLeader(await store.claim('k'))
       const follower = asFollower(await store.claim('k'))
       expect(await within50ms(follower.outcome)).toBe('pending')
-      await leader.settle('stored')
-      expect(await follower.outcome).toBe('stored')
+      await leader.settle(STORED)
+      expect(await follower.outcome).toEqual(STORED)
     })
 
     test("followers hear 'failed' when the leader stored nothing", async () => {
@@ -45,7 +48,7 @@ export function inFlightContract(name: string, make: () => Promise<Opened<InFlig
 
     test('after the leader settles, the next claim leads again', async () => {
       const store = await open()
-      await asLeader(await store.claim('k')).settle('stored')
+      await asLeader(await store.claim('k')).settle(STORED)
       const next = asLeader(await store.claim('k'))
       asFollower(await store.claim('k'))
       await next.settle('failed')
@@ -56,15 +59,15 @@ export function inFlightContract(name: string, make: () => Promise<Opened<InFlig
       const store = await open()
       const first = asLeader(await store.claim('k'))
       const follower = asFollower(await store.claim('k'))
-      await first.settle('stored')
+      await first.settle(STORED)
       const second = asLeader(await store.claim('k'))
       await first.settle('failed')
       // The first settle counted; the second neither changed it nor released the key the new leader holds.
-      expect(await follower.outcome).toBe('stored')
+      expect(await follower.outcome).toEqual(STORED)
       const waiting = asFollower(await store.claim('k'))
       expect(await within50ms(waiting.outcome)).toBe('pending')
-      await second.settle('stored')
-      expect(await waiting.outcome).toBe('stored')
+      await second.settle(STORED)
+      expect(await waiting.outcome).toEqual(STORED)
     })
 
     test('different keys are independent', async () => {
@@ -76,8 +79,8 @@ export function inFlightContract(name: string, make: () => Promise<Opened<InFlig
       await a.settle('failed')
       expect(await followA.outcome).toBe('failed')
       expect(await within50ms(followB.outcome)).toBe('pending')
-      await b.settle('stored')
-      expect(await followB.outcome).toBe('stored')
+      await b.settle(STORED)
+      expect(await followB.outcome).toEqual(STORED)
     })
 
     test('atomic: of 20 concurrent claims exactly one leads, and all the others hear its outcome', async () => {
@@ -85,9 +88,9 @@ export function inFlightContract(name: string, make: () => Promise<Opened<InFlig
       const claims = await Promise.all(Array.from({ length: 20 }, () => store.claim('k')))
       const leaders = claims.filter((c): c is Leader => c.leader)
       expect(leaders).toHaveLength(1)
-      await leaders[0]!.settle('stored')
+      await leaders[0]!.settle(STORED)
       const outcomes = await Promise.all(claims.filter((c): c is Follower => !c.leader).map((c) => c.outcome))
-      expect(outcomes).toEqual(Array(19).fill('stored'))
+      expect(outcomes).toEqual(Array(19).fill(STORED))
     })
 
     test("the cache's use: 3 identical requests, each looking the key up (async) before claiming", async () => {
@@ -103,10 +106,10 @@ export function inFlightContract(name: string, make: () => Promise<Opened<InFlig
         const hit = await lookup('k')
         if (hit) return `hit:${hit}`
         const claim = await store.claim('k')
-        if (!claim.leader) return (await claim.outcome) === 'stored' ? `shared:${await lookup('k')}` : 'failed'
+        if (!claim.leader) return (await claim.outcome) !== 'failed' ? `shared:${await lookup('k')}` : 'failed'
         await sleep(20) // the upstream call
         stored.set('k', 'answer')
-        await claim.settle('stored')
+        await claim.settle(STORED)
         return 'called'
       }
       const answers = await Promise.all([request(), request(), request()])
