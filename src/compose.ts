@@ -18,7 +18,10 @@ import { SqliteStats } from './state/sqlite/stats'
 import { SqliteUsage } from './state/sqlite/usage'
 import type { StateStores } from './state/types'
 import { StatsRecorder } from './stats/recorder'
-import { createUpstream } from './upstream/client'
+import type { EmbeddingsSource } from './cache/semantic/embedder'
+import { createSender } from './upstream/client'
+import { ModelCatalog } from './upstream/model-catalog'
+import { UpstreamPool } from './upstream/pool'
 import { VERSION } from './version'
 
 // The one place that picks implementations: the embedded default keeps shared state in this process's
@@ -68,14 +71,27 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
       : undefined,
   }
 
-  const cache = stores.cacheEntries ? await openCache(config, log, stores, options) : undefined
+  for (const note of config.notes) log(note)
+  // The stats recorder is made first: the pool reports every attempt to it.
+  let stats: StatsRecorder | undefined
+  const send = createSender(config.upstreamTimeoutMs, options.fetch)
+  const pool = new UpstreamPool(config.upstreams, {
+    health: stores.keyHealth,
+    send,
+    attempts: config.upstreamAttempts,
+    log,
+    onAttempt: (upstream, fingerprint, outcome) => stats?.recordAttempt(upstream, fingerprint, outcome),
+  })
+
+  const cache = stores.cacheEntries ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options)) : undefined
   if (!cache) log('cache: off (CACHE_ALLOWED=false)')
-  const stats = new StatsRecorder({
+  stats = new StatsRecorder({
     store: stores.stats,
     version: VERSION,
     prices: config.modelPrices,
     cacheEnabled: !!cache,
     cacheEntries: cache ? () => cache.count() : undefined,
+    upstreams: () => pool.health(),
     log,
   })
   const contexts = new RequestContexts()
@@ -89,9 +105,10 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
       config,
       authenticate: authenticator(config),
       gatekeeper: new Gatekeeper(stores.rateLimits),
-      upstream: createUpstream({ baseUrl: config.baseUrl, key: config.openaiKey, timeoutMs: config.upstreamTimeoutMs, fetch: options.fetch }),
+      pool,
+      catalog: new ModelCatalog(pool, log),
       cache,
-      secrets: [config.openaiKey, ...config.proxyKeys],
+      secrets: [...pool.keys, ...config.proxyKeys, ...[config.adminKey, config.metricsKey, config.embedding.key].filter((k): k is string => !!k)],
     },
   })
 
@@ -114,7 +131,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
  * Imported here rather than at the top: the usearch native addon loads with it, and when it cannot (the
  * standalone executable unpacks it into $TMPDIR) the operator should get a sentence, not a dump.
  */
-async function openCache(config: Config, log: LogSink, stores: StateStores, options: ComposeOptions): Promise<AnswerCache> {
+async function openCache(config: Config, log: LogSink, stores: StateStores, embeddings: EmbeddingsSource | undefined): Promise<AnswerCache> {
   let module: typeof import('./cache/answer-cache')
   try {
     module = await import('./cache/answer-cache')
@@ -124,5 +141,43 @@ async function openCache(config: Config, log: LogSink, stores: StateStores, opti
         'The executable unpacks it into $TMPDIR, which must be writable and not mounted noexec; or set CACHE_ALLOWED=false.'
     )
   }
-  return module.AnswerCache.open({ config, log, entries: stores.cacheEntries!, inFlight: stores.inFlight, fetch: options.fetch })
+  return module.AnswerCache.open({ config, log, entries: stores.cacheEntries!, inFlight: stores.inFlight, embeddings })
+}
+
+/**
+ * The cache's embeddings: EMBEDDING_BASE_URL when set, else the pool's upstream for EMBEDDING_MODEL (with
+ * its rotation and failover). Their cost is the proxy's, not a key's: no budget or rate limit sees them.
+ */
+function embeddingsSource(config: Config, pool: UpstreamPool, log: LogSink, options: ComposeOptions): EmbeddingsSource | undefined {
+  const { model, baseUrl, key } = config.embedding
+  const headers = () => new Headers({ 'content-type': 'application/json' })
+  if (baseUrl) {
+    const send = options.fetch ?? fetch
+    return {
+      name: new URL(baseUrl).origin,
+      // A redirect would carry the question (and the key) to wherever it points.
+      request: (body, signal) =>
+        send(`${baseUrl}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key ?? ''}` }, body, signal, redirect: 'manual' }),
+    }
+  }
+  if (!pool.serves(model)) {
+    log(`cache: no upstream serves ${model} (EMBEDDING_MODEL): semantic matching is off, exact caching stays on`)
+    return undefined
+  }
+  return {
+    name: 'the upstream pool',
+    request: async (body, signal) => {
+      const parsed = JSON.parse(body)
+      const answer = await pool.call({
+        method: 'POST',
+        path: '/embeddings',
+        headers: headers(),
+        body: (upstream) => JSON.stringify({ ...parsed, model: UpstreamPool.upstreamModel(upstream, model) }),
+        model,
+        retryable: true,
+        signal,
+      })
+      return answer.response
+    },
+  }
 }

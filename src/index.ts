@@ -38,7 +38,8 @@ try {
   )
   process.exit(1)
 }
-log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${new URL(config.baseUrl).origin}`)
+const upstreams = config.upstreams.map((u) => (config.upstreams.length === 1 ? new URL(u.baseUrl).origin : `${u.name} (${new URL(u.baseUrl).origin})`))
+log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${upstreams.join(', ')}`)
 
 // Graceful stop: refuse new connections and let in-flight answers finish, but not forever (a client can
 // hold a stream open for minutes). A second signal stops at once.

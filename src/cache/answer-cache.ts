@@ -5,7 +5,7 @@ import type { JsonObject } from '../openai/validate'
 import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, StoredAnswer } from '../state/types'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan, type CacheSettings } from './policy'
-import { Embedder } from './semantic/embedder'
+import { Embedder, type EmbeddingsSource } from './semantic/embedder'
 import { IndexKeeper } from './semantic/index-keeper'
 import { SemanticMatcher } from './semantic/matcher'
 import { VectorIndex } from './semantic/vector-index'
@@ -29,7 +29,8 @@ export interface CacheOptions {
   log: LogSink
   entries: CacheEntryStore
   inFlight: InFlightStore
-  fetch?: typeof fetch
+  /** Where the question embeddings come from; none: semantic matching is off (exact caching stays on). */
+  embeddings?: EmbeddingsSource
 }
 
 const MAINTENANCE_MS = 60_000
@@ -55,8 +56,8 @@ export class AnswerCache {
     this.keeper = new IndexKeeper(index, entries, embedder.model, log, this.failure)
   }
 
-  static async open({ config, log, entries, inFlight, fetch }: CacheOptions): Promise<AnswerCache> {
-    const embedder = new Embedder({ ...config.embedding, log, fetch })
+  static async open({ config, log, entries, inFlight, embeddings }: CacheOptions): Promise<AnswerCache> {
+    const embedder = new Embedder({ model: config.embedding.model, log, source: embeddings })
     const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'))
     const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder)
     const swept = await cache.safely('write', 0, () => entries.sweep())

@@ -1,7 +1,9 @@
 // Environment → typed configuration, through the settings table. Every problem is collected so the operator
 // fixes them all in one go.
 
+import { readConfigFile } from './file'
 import { CHECKS, SETTINGS, isSetting, type AnySetting, type Config, type Env, type Setting, type Sources } from './settings'
+import { envUpstream, readUpstreams, shownName } from './upstreams'
 
 export { DEFAULT_SIMILARITY_THRESHOLD, type CacheContext, type Config, type Env } from './settings'
 
@@ -28,6 +30,7 @@ export function loadConfig(env: Env): Config {
   const build = (group: object): object =>
     Object.fromEntries(Object.entries(group).map(([field, entry]) => [field, isSetting(entry) ? value(entry) : build(entry)]))
   const config = build(SETTINGS) as Config
+  applyFile(config, env, problems)
 
   for (const check of CHECKS) {
     const problem = check(config)
@@ -59,4 +62,23 @@ function firstSet(setting: AnySetting, env: Env): { name: string; raw: string } 
 
 function isComputed<T>(fallback: T | ((from: Sources) => T)): fallback is (from: Sources) => T {
   return typeof fallback === 'function'
+}
+
+/** The config file's sections, or the environment's upstream (DESIGN §1.1). */
+function applyFile(config: Config, env: Env, problems: string[]) {
+  config.notes = []
+  const file = readConfigFile(env, problems)
+  const document = file?.document ?? {}
+  if (file) {
+    for (const section of Object.keys(document)) {
+      if (section !== 'upstreams') problems.push(`${file.source}: unknown section ${shownName(section)} (upstreams: is what it may hold)`)
+    }
+  }
+  if (file && document.upstreams !== undefined) {
+    config.upstreams = readUpstreams(document.upstreams, file.source, problems)
+    const names = config.upstreams.map((u) => u.name).join(', ')
+    config.notes.push(`config: upstreams ${names} from ${file.source}; OPENAI_KEY and OPENAI_BASE_URL are unused`)
+  } else {
+    config.upstreams = [envUpstream(config.baseUrl, config.openaiKey)]
+  }
 }

@@ -3,6 +3,7 @@
 // added here is loaded, listed and checked against both READMEs without being written anywhere else.
 
 import { bool, fraction, httpUrl, int, list, oneOf, origins, prices, size, text, verbatim, type Parser } from './parse'
+import { ENV_UPSTREAM, type UpstreamConfig } from './upstreams'
 
 export type Env = Record<string, string | undefined>
 
@@ -41,8 +42,8 @@ const OPENAI_KEY = setting({
   env: 'OPENAI_KEY',
   aliases: ['OPENAI_API_KEY'],
   default: '',
-  shown: 'required',
-  help: 'the upstream key; never sent to clients, never logged',
+  shown: 'required without a config file',
+  help: 'the upstream key(s), comma-separated, of OPENAI_BASE_URL; never sent to clients, never logged',
   parse: text,
 })
 const OPENAI_BASE_URL = setting({
@@ -52,15 +53,44 @@ const OPENAI_BASE_URL = setting({
   parse: httpUrl,
 })
 
+// Unset: the cache's embeddings go through the upstream pool, to the upstream that serves EMBEDDING_MODEL.
+const EMBEDDING_BASE_URL = setting<string | undefined>({
+  env: 'EMBEDDING_BASE_URL',
+  default: undefined,
+  shown: 'the upstream pool',
+  help: 'an embeddings base URL of its own, for upstreams without an embeddings endpoint',
+  parse: httpUrl,
+})
+
 /** Its shape is the shape of `Config`; the order is the order of `--help`. */
 export const SETTINGS = {
   openaiKey: OPENAI_KEY,
   proxyKeys: setting({
     env: 'PROXY_KEY',
     default: [],
-    shown: 'required',
-    help: 'client key(s), comma-separated; without it the proxy refuses to start',
+    shown: 'required without keys: in a config file',
+    help: 'client key(s), comma-separated; with no proxy key at all the proxy refuses to start',
     parse: list,
+  }),
+  configFile: setting({
+    env: 'CONFIG_FILE',
+    default: undefined,
+    shown: 'unset',
+    help: 'path of a YAML file with upstreams: (and keys:); wins over PROXY_CONFIG',
+    parse: text,
+  }),
+  proxyConfig: setting({
+    env: 'PROXY_CONFIG',
+    default: undefined,
+    shown: 'unset',
+    help: 'the same YAML as text (a Hugging Face secret can hold it)',
+    parse: text,
+  }),
+  upstreamAttempts: setting({
+    env: 'UPSTREAM_ATTEMPTS',
+    default: 3,
+    help: 'most upstream tries for one request (another key, another upstream), before any byte reached the client',
+    parse: int(1, 10),
   }),
   baseUrl: OPENAI_BASE_URL,
   port: setting({ env: 'PORT', default: 7860, help: 'port to listen on (7860 is what Hugging Face Spaces expect)', parse: int(0, 65535) }),
@@ -122,17 +152,11 @@ export const SETTINGS = {
       help: 'embedding model for the semantic cache',
       parse: text,
     }),
-    baseUrl: setting({
-      env: 'EMBEDDING_BASE_URL',
-      default: ({ value }) => value(OPENAI_BASE_URL),
-      shown: "the upstream's",
-      help: 'embeddings base URL, for upstreams without an embeddings endpoint',
-      parse: httpUrl,
-    }),
-    key: setting({
+    baseUrl: EMBEDDING_BASE_URL,
+    key: setting<string | undefined>({
       env: 'EMBEDDING_KEY',
-      default: ({ value }) => value(OPENAI_KEY),
-      shown: "the upstream's",
+      default: ({ value }) => (value(EMBEDDING_BASE_URL) ? value(OPENAI_KEY).split(',')[0]!.trim() || undefined : undefined),
+      shown: 'the first OPENAI_KEY',
       help: 'the key for EMBEDDING_BASE_URL',
       parse: text,
     }),
@@ -203,7 +227,12 @@ type Unset<G> = { [K in keyof G]: G[K] extends Setting<infer T> ? (undefined ext
 /** A setting whose default is `undefined` becomes an optional field; a group becomes a nested object. */
 type ConfigOf<G> = { [K in Exclude<keyof G, Unset<G>>]: ValueOf<G[K]> } & { [K in Unset<G>]?: Exclude<ValueOf<G[K]>, undefined> }
 
-export interface Config extends ConfigOf<typeof SETTINGS> {}
+export interface Config extends ConfigOf<typeof SETTINGS> {
+  /** Where requests go: the config file's upstreams, or the one upstream of the environment. */
+  upstreams: UpstreamConfig[]
+  /** What the start-up log says about where upstreams (and keys) come from. */
+  notes: string[]
+}
 
 export type AnySetting = Setting<any>
 
@@ -218,18 +247,26 @@ export function isSetting(entry: unknown): entry is AnySetting {
 
 /** Checks across settings, run on the loaded values after the table's own; each returns a problem or nothing. */
 export const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [
-  ({ openaiKey }) => (openaiKey ? undefined : 'OPENAI_KEY (or OPENAI_API_KEY) is required: the upstream API key, e.g. OPENAI_KEY=sk-...'),
+  ({ upstreams }) =>
+    upstreams.some((u) => u.keys.length > 0)
+      ? undefined
+      : 'OPENAI_KEY (or OPENAI_API_KEY) is required: the upstream API key, e.g. OPENAI_KEY=sk-... (or upstreams: with keys in CONFIG_FILE / PROXY_CONFIG)',
   ({ proxyKeys }) =>
     proxyKeys.length > 0
       ? undefined
       : 'PROXY_KEY is required so the proxy never becomes an open relay: set one or more client keys, comma-separated, ' +
         'e.g. PROXY_KEY=$(openssl rand -hex 24)',
-  ({ openaiKey, proxyKeys }) =>
-    openaiKey && proxyKeys.includes(openaiKey) ? 'PROXY_KEY must differ from OPENAI_KEY: clients would hold the real key' : undefined,
+  ({ upstreams, proxyKeys }) => {
+    const clash = upstreams.find((u) => u.keys.some((key) => proxyKeys.includes(key)))
+    if (!clash) return undefined
+    return clash.name === ENV_UPSTREAM
+      ? 'PROXY_KEY must differ from OPENAI_KEY: clients would hold the real key'
+      : `PROXY_KEY must differ from every key of upstream "${clash.name}": clients would hold the real key`
+  },
   ...(['metricsKey', 'adminKey'] as const).map((field) => (config: Config) => {
     const key = config[field]
-    if (key && (key === config.openaiKey || config.proxyKeys.includes(key))) {
-      return `${SETTINGS[field].env} must differ from OPENAI_KEY and every PROXY_KEY`
+    if (key && (config.upstreams.some((u) => u.keys.includes(key)) || config.proxyKeys.includes(key))) {
+      return `${SETTINGS[field].env} must differ from every upstream key and every PROXY_KEY`
     }
   }),
 ]

@@ -1,4 +1,5 @@
 import type { Authenticate } from '../auth/client-key'
+import type { ModelCatalog } from '../upstream/model-catalog'
 import { unknownPath } from '../errors'
 import { apiGroupOf, endpointOf, isAmbiguousPath, isOwnPath, requestTarget, upstreamPath } from '../openai/endpoints'
 import type { RequestContext } from './context'
@@ -10,6 +11,7 @@ import { passThrough } from './passthrough'
 
 export interface ApiCallDeps extends ModelCallDeps {
   authenticate: Authenticate
+  catalog: ModelCatalog
 }
 
 export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCallDeps): Promise<Response> {
@@ -19,6 +21,9 @@ export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCa
   const endpoint = endpointOf(request.method, path)
   ctx.endpoint = endpoint ?? 'other'
   if (endpoint) return modelCall(ctx, request, { endpoint, path }, key, deps)
+  if (request.method === 'GET' && path.split('?')[0]!.replace(/\/$/, '') === '/models') {
+    return Response.json({ object: 'list', data: await deps.catalog.models() })
+  }
   return passThrough(ctx, request, path, key, { ...deps, maxBodySize: deps.config.maxBodySize })
 }
 

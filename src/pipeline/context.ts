@@ -14,6 +14,8 @@ export class RequestContext {
   /** Set once the request is known to be an API call: chat, completions, embeddings, responses or other. */
   endpoint?: string
   model?: string
+  /** The upstream that answered, by its configured name. */
+  upstream?: string
   /** Time to the upstream's response headers, when it was called. */
   upstreamMs?: number
   upstreamFailed = false

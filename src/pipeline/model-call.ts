@@ -6,16 +6,17 @@ import type { Config } from '../config/load'
 import type { Gatekeeper } from '../limits/gatekeeper'
 import { usageOf } from '../openai/answer'
 import { CACHEABLE, type Endpoint } from '../openai/endpoints'
+import { modelNotFound } from '../errors'
 import type { JsonObject } from '../openai/validate'
 import type { FlightClaim } from '../state/types'
-import type { Upstream } from '../upstream/client'
+import { UpstreamPool } from '../upstream/pool'
 import { admit } from './admit'
 import { completeAnswer, startRecording, type Recording } from './answer-capture'
 import type { RequestContext } from './context'
 import { renderHit } from './hit'
 import { prepareBody } from './prepare'
 import { relay } from './relay'
-import { callUpstream } from './upstream-call'
+import { callUpstream, upstreamHeader } from './upstream-call'
 
 // The endpoints the proxy understands, in the order of DESIGN §2: read and check the body, then exact
 // lookup, in-flight sharing, admission (counted before anything is spent), semantic lookup, the upstream
@@ -24,7 +25,7 @@ import { callUpstream } from './upstream-call'
 export interface ModelCallDeps {
   config: Config
   gatekeeper: Gatekeeper
-  upstream: Upstream
+  pool: UpstreamPool
   cache?: AnswerCache
   secrets: readonly string[]
 }
@@ -37,6 +38,8 @@ export interface ModelRoute {
 
 export async function modelCall(ctx: RequestContext, request: Request, route: ModelRoute, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
   const body = await prepareBody(ctx, request, route.endpoint, key, deps.config)
+  // Nothing is looked up, counted or forwarded for a model no upstream serves.
+  if (typeof body.model === 'string' && !deps.pool.serves(body.model)) throw modelNotFound(body.model)
   const { cache } = deps
   if (!CACHEABLE.has(route.endpoint)) return forward(ctx, request, route, body, (await admit(ctx, key, deps.gatekeeper)).headers, deps)
   const endpoint = route.endpoint as CachedEndpoint
@@ -122,13 +125,23 @@ async function lookupByMeaning(cache: AnswerCache, plan: CachePlan, keys: CacheK
 }
 
 function forward(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, headers: Record<string, string>, deps: ModelCallDeps, recording?: Recording) {
-  return send(ctx, request, route, body, deps).then((response) => relay(response, ctx, headers, deps.secrets, recording?.capture))
+  return send(ctx, request, route, body, deps).then((answer) =>
+    relay(answer.response, ctx, { ...headers, ...upstreamHeader(answer) }, deps.secrets, recording?.capture)
+  )
 }
 
+/** The body as each upstream gets it: its model_map renames the model, nothing else changes. */
 function send(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, deps: ModelCallDeps) {
   const headers = new Headers(request.headers)
   headers.set('content-type', 'application/json')
-  return callUpstream(ctx, deps.upstream, { method: 'POST', path: route.path, headers, body: JSON.stringify(body), signal: request.signal })
+  const model = typeof body.model === 'string' ? body.model : undefined
+  let plain: string | undefined
+  const bodyFor = (upstream: Parameters<typeof UpstreamPool.upstreamModel>[0]) => {
+    const name = model === undefined ? undefined : UpstreamPool.upstreamModel(upstream, model)
+    if (name === model) return (plain ??= JSON.stringify(body))
+    return JSON.stringify({ ...body, model: name })
+  }
+  return callUpstream(ctx, deps.pool, { method: 'POST', path: route.path, headers, body: bodyFor, model, retryable: true, signal: request.signal })
 }
 
 interface StoreTarget {

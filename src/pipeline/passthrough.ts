@@ -1,38 +1,47 @@
 import type { ClientKey } from '../auth/client-key'
 import { requestTooLarge, type ApiError } from '../errors'
 import type { Gatekeeper } from '../limits/gatekeeper'
-import type { Upstream } from '../upstream/client'
+import { UpstreamPool } from '../upstream/pool'
+import { admit } from './admit'
 import type { RequestContext } from './context'
 import { relay } from './relay'
 import { limitedBody } from './request-body'
-import { admit } from './admit'
-import { callUpstream } from './upstream-call'
+import { callUpstream, upstreamHeader } from './upstream-call'
 
 // The other groups of OpenAI's API (files, images, audio, batches, …): forwarded untouched, bodies streamed
-// both ways. Reads (listing models, fetching a file) spend nothing; anything else sent upstream counts.
+// both ways, to the first upstream of the file (they name no model), or for `/models/{model}` to the
+// upstream serving that model. Reads spend nothing; anything else sent upstream counts.
 
 export interface PassThroughDeps {
   gatekeeper: Gatekeeper
-  upstream: Upstream
+  pool: UpstreamPool
   maxBodySize: number
   secrets: readonly string[]
 }
 
 const FREE_METHODS = new Set(['GET', 'HEAD'])
+const MODEL_PATH = /^\/models\/([^/?]+)(\?.*)?$/
 
 export async function passThrough(ctx: RequestContext, request: Request, path: string, key: ClientKey, deps: PassThroughDeps) {
   const free = FREE_METHODS.has(request.method)
   const admission = free ? undefined : await admit(ctx, key, deps.gatekeeper)
   let cut: ApiError | undefined
-  const body = free ? null : limitedBody(request, deps.maxBodySize, () => (cut = requestTooLarge(deps.maxBodySize)))
-  const response = await callUpstream(ctx, deps.upstream, {
+  const bodyless = free || request.method === 'DELETE' || request.body === null
+  const body = bodyless ? null : limitedBody(request, deps.maxBodySize, () => (cut = requestTooLarge(deps.maxBodySize)))
+  const named = MODEL_PATH.exec(path)
+  const model = named ? decodeURIComponent(named[1]!) : undefined
+  const answer = await callUpstream(ctx, deps.pool, {
     method: request.method,
     path,
+    pathFor: model === undefined ? undefined : (upstream) => `/models/${encodeURIComponent(UpstreamPool.upstreamModel(upstream, model))}${named![2] ?? ''}`,
+    model,
     headers: request.headers,
     body,
+    // A body that streams through (multipart, audio) can be sent only once.
+    retryable: body === null,
     signal: request.signal,
     contentLength: request.headers.get('content-length'),
     bodyTooLarge: () => cut,
   })
-  return relay(response, ctx, admission?.headers ?? {}, deps.secrets)
+  return relay(answer.response, ctx, { ...(admission?.headers ?? {}), ...upstreamHeader(answer) }, deps.secrets)
 }

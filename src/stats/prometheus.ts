@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { RequestEvent } from './event'
+import type { UpstreamHealth } from './snapshot'
 
 // The /metrics series: Prometheus' own convention (counters start at zero with the process), bounded labels.
 
@@ -9,7 +10,13 @@ export class PrometheusMetrics {
   private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
   private readonly metrics
 
-  constructor(version: string, startedAt: number, cacheEntries: () => Promise<number>) {
+  constructor(
+    version: string,
+    startedAt: number,
+    cacheEntries: () => Promise<number>,
+    upstreams: () => Promise<UpstreamHealth[]> = async () => [],
+    now: () => number = Date.now
+  ) {
     const registers = [this.registry]
     this.metrics = {
       requests: new Counter({
@@ -47,6 +54,28 @@ export class PrometheusMetrics {
           this.set(await cacheEntries())
         },
       }),
+      // Labels are the configured upstream names and key fingerprints: as many series as the file has keys.
+      attempts: new Counter({
+        name: 'proxy_gpt_upstream_attempts_total',
+        help: 'Tries of upstream keys, by outcome (ok, rate_limited, disabled, error)',
+        labelNames: ['upstream', 'key', 'outcome'],
+        registers,
+      }),
+      keyState: new Gauge({
+        name: 'proxy_gpt_upstream_key_state',
+        help: 'Health of each upstream key: 1 for its current state (ok, cooling, disabled), 0 for the others',
+        labelNames: ['upstream', 'key', 'state'],
+        registers,
+        async collect() {
+          this.reset()
+          for (const upstream of await upstreams()) {
+            for (const { fingerprint, health } of upstream.keys) {
+              const state = health?.disabled ? 'disabled' : health && health.coolingUntil > now() ? 'cooling' : 'ok'
+              for (const s of ['ok', 'cooling', 'disabled']) this.set({ upstream: upstream.name, key: fingerprint, state: s }, s === state ? 1 : 0)
+            }
+          }
+        },
+      }),
       info: new Gauge({ name: 'proxy_gpt_build_info', help: 'Version of the running proxy', labelNames: ['version'], registers }),
       started: new Gauge({ name: 'proxy_gpt_start_time_seconds', help: 'Start time of the process', registers }),
     }
@@ -69,6 +98,10 @@ export class PrometheusMetrics {
       this.metrics.tokensSaved.inc({ model, kind: 'prompt' }, event.saved.promptTokens)
       this.metrics.tokensSaved.inc({ model, kind: 'completion' }, event.saved.completionTokens)
     }
+  }
+
+  recordAttempt(upstream: string, key: string, outcome: string) {
+    this.metrics.attempts.inc({ upstream, key, outcome })
   }
 
   text(): Promise<string> {

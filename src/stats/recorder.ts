@@ -4,7 +4,7 @@ import { ModelLabels, statusClass } from './labels'
 import { costOf, DEFAULT_PRICES, type PriceTable } from './prices'
 import type { RequestEvent } from './event'
 import { PrometheusMetrics } from './prometheus'
-import { buildSnapshot, BUCKET_SECONDS, ENDPOINTS, SERIES_HOURS } from './snapshot'
+import { buildSnapshot, BUCKET_SECONDS, ENDPOINTS, SERIES_HOURS, type UpstreamHealth } from './snapshot'
 
 // What the operator sees on the status page, /stats and /metrics. Recording is in-memory arithmetic on the
 // request path; the counts are added to the stats store every few seconds and on close, so they survive
@@ -19,6 +19,8 @@ export interface StatsOptions {
   prices?: PriceTable
   cacheEnabled: boolean
   cacheEntries?: () => Promise<number>
+  /** Each upstream's keys and their health, for the status page (never a key, only fingerprints). */
+  upstreams?: () => Promise<UpstreamHealth[]>
   now?: () => number
   /** Failed writes (a full disk) are reported here, at most once a minute. */
   log?: LogSink
@@ -44,7 +46,7 @@ export class StatsRecorder {
     this.prices = { ...DEFAULT_PRICES, ...options.prices }
     this.startedAt = this.now()
     this.failure = throttledLog(options.log ?? (() => {}))
-    this.prometheus = new PrometheusMetrics(options.version, this.startedAt, options.cacheEntries ?? (async () => 0))
+    this.prometheus = new PrometheusMetrics(options.version, this.startedAt, options.cacheEntries ?? (async () => 0), options.upstreams, this.now)
     this.timer = setInterval(() => void this.flush(), FLUSH_MS)
     this.timer.unref?.()
   }
@@ -87,6 +89,15 @@ export class StatsRecorder {
     this.pending.points.set(bucket, point)
   }
 
+  /** One try of one upstream key: `ok`, `rate_limited` (a 429), `disabled` (401, 403, out of quota) or `error`. */
+  recordAttempt(upstream: string, fingerprint: string, outcome: 'ok' | 'rate_limited' | 'disabled' | 'error') {
+    const at = `pool.${upstream}.${fingerprint}`
+    this.add(`${at}.requests`)
+    if (outcome === 'rate_limited') this.add(`${at}.rate_limited`)
+    else if (outcome !== 'ok') this.add(`${at}.errors`)
+    this.prometheus.recordAttempt(upstream, fingerprint, outcome)
+  }
+
   /** The figures of the status page: what the store holds plus what is not written yet. */
   async snapshot() {
     const oldest = bucketOf(this.now()) - SERIES_HOURS * 3600
@@ -111,6 +122,7 @@ export class StatsRecorder {
       latencies: this.latencies,
       cacheEnabled: this.options.cacheEnabled,
       cacheEntries: (await this.options.cacheEntries?.()) ?? 0,
+      upstreams: (await this.options.upstreams?.()) ?? [],
     })
   }
 

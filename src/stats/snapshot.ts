@@ -1,5 +1,11 @@
 import { ENDPOINTS as MODEL_ENDPOINTS } from '../openai/endpoints'
-import type { StatsData } from '../state/types'
+import type { KeyHealth, StatsData } from '../state/types'
+
+/** An upstream's keys by fingerprint, with their health (from the pool). */
+export interface UpstreamHealth {
+  name: string
+  keys: Array<{ fingerprint: string; health?: KeyHealth }>
+}
 
 // The JSON of GET /stats (and the status page): totals grouped for reading, rates, latency quantiles and
 // the 12-hour series.
@@ -18,9 +24,10 @@ export interface SnapshotInput {
   latencies: readonly number[]
   cacheEnabled: boolean
   cacheEntries: number
+  upstreams: UpstreamHealth[]
 }
 
-export function buildSnapshot({ data, version, startedAt, now, latencies, cacheEnabled, cacheEntries }: SnapshotInput) {
+export function buildSnapshot({ data, version, startedAt, now, latencies, cacheEnabled, cacheEntries, upstreams }: SnapshotInput) {
   const total = (name: string) => data.totals.get(name) ?? 0
   const group = (prefix: string) => {
     const out: Record<string, number> = {}
@@ -76,6 +83,24 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
         mean: sorted.length ? round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 1) : null,
       },
     },
+    upstreams: upstreams.map((upstream) => {
+      const keys = upstream.keys.map(({ fingerprint, health }) => {
+        const at = `pool.${upstream.name}.${fingerprint}`
+        const cooling = health && health.coolingUntil > now ? health.coolingUntil : undefined
+        return {
+          fingerprint,
+          requests: total(`${at}.requests`),
+          errors: total(`${at}.errors`),
+          rateLimited: total(`${at}.rate_limited`),
+          coolingUntil: cooling ? new Date(cooling).toISOString() : null,
+          disabled: health?.disabled
+            ? { reason: health.disabled.reason, since: new Date(health.disabled.since).toISOString(), recheckAt: new Date(health.disabled.recheckAt).toISOString() }
+            : null,
+        }
+      })
+      const sum = (field: 'requests' | 'errors' | 'rateLimited') => keys.reduce((n, key) => n + key[field], 0)
+      return { name: upstream.name, requests: sum('requests'), errors: sum('errors'), rateLimited: sum('rateLimited'), keys }
+    }),
     series: {
       bucketSeconds: BUCKET_SECONDS,
       points: data.points.map(({ bucket, ...p }) => ({ t: bucket, ...p })),

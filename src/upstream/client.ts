@@ -1,6 +1,9 @@
 import { clientClosed, type ApiError, upstreamTimeout, upstreamUnreachable } from '../errors'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers'
 
+// One HTTP call to one upstream with one key: the client's credentials swapped for the key, hop-by-hop and
+// client-address headers dropped, a timeout on the response headers, the client's disconnect passed on.
+
 export interface UpstreamRequest {
   method: string
   /** Path below the base URL (`/chat/completions`), with the query string. */
@@ -16,18 +19,16 @@ export interface UpstreamRequest {
   bodyTooLarge?: () => ApiError | undefined
 }
 
-export type Upstream = (request: UpstreamRequest) => Promise<Response>
-
-export interface UpstreamOptions {
+export interface Target {
   baseUrl: string
   key: string
-  timeoutMs: number
-  fetch?: typeof fetch
 }
 
-export function createUpstream({ baseUrl, key, timeoutMs, fetch: send = fetch }: UpstreamOptions): Upstream {
-  return async (request) => {
-    const headers = upstreamRequestHeaders(request.headers, key)
+export type Send = (target: Target, request: UpstreamRequest) => Promise<Response>
+
+export function createSender(timeoutMs: number, send: typeof fetch = fetch): Send {
+  return async (target, request) => {
+    const headers = upstreamRequestHeaders(request.headers, target.key)
     if (request.contentLength) headers.set('content-length', request.contentLength)
 
     // The timeout covers the wait for response headers only: a long stream may run for minutes.
@@ -35,7 +36,7 @@ export function createUpstream({ baseUrl, key, timeoutMs, fetch: send = fetch }:
     const timer = setTimeout(() => timeout.abort(), timeoutMs)
     let response: Response
     try {
-      response = await send(baseUrl + request.path, {
+      response = await send(target.baseUrl + request.path, {
         method: request.method,
         headers,
         body: request.body,

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
+import { fingerprint } from '../../src/upstream/fingerprint'
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, type Chromium } from '../helpers/chromium'
 import { auth, postJson, PROXY_KEY, REAL_KEY, startProxy, type TestProxy } from '../helpers/start-proxy'
 
@@ -163,6 +164,12 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
     expect(models).toContain('text-embedding-3-small')
     const endpoints = await page.$$eval('#by-endpoint tbody tr', (rows) => rows.map((row) => row.querySelector('td.num')?.textContent))
     expect(endpoints.slice(0, 3)).toEqual(['8', '0', '1']) // chat, completions, embeddings
+    // The upstream and its key by fingerprint, with the counts of /stats.
+    const upstreamRows = await page.$$eval('#by-upstream tbody tr', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)))
+    const key = stats.upstreams[0].keys[0]
+    expect(upstreamRows[0]![0]).toBe('default')
+    expect(upstreamRows[1]).toEqual([`· ${key.fingerprint}`, String(key.requests), String(key.errors), String(key.rateLimited), 'ok'])
+    expect(key.fingerprint).toBe(fingerprint(REAL_KEY))
 
     // The chart: one drawn bar per bucket with traffic, stacked hits inside it, axis labels and a legend.
     const points = await page.$$eval('#chart [data-point]', (groups) =>

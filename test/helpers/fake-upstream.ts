@@ -34,6 +34,14 @@ export interface Fault {
   endLagMs?: number
   /** JSON: send the first half of the body, then break the connection. */
   cutJsonBody?: boolean
+  /** Extra response headers of an injected status (`retry-after`, `x-ratelimit-reset-requests`, …). */
+  headers?: Record<string, string>
+  /**
+   * Answer with a stream of exactly these events (each sent as `data: …`, objects as JSON, strings as they
+   * are, so include '[DONE]' yourself), then end the body: for providers whose streams differ from OpenAI's
+   * (DeepSeek's `reasoning_content`, usage on every chunk). `chunkDelayMs` paces them.
+   */
+  events?: Array<object | string>
   /**
    * The path the fault is for. Without one it applies to the next request that is not for /v1/embeddings,
    * so the cache's own embedding lookups do not take faults meant for the model call.
@@ -52,6 +60,10 @@ export interface FakeUpstream {
   streamsCompleted: number
   /** Queue a fault for the next request (several calls queue several). */
   fault(fault: Fault): void
+  /** A fault for every request sent with this upstream key, until cleared with `undefined`. */
+  keyFault(key: string, fault: Fault | undefined): void
+  /** The upstream key (bearer) of each recorded request, in order. */
+  readonly keysUsed: string[]
   /** Lets held streams (`holdAfterChunks`) go on. */
   release(): void
   reset(): void
@@ -98,107 +110,128 @@ export function answerFor(json: any): string {
   return `Echo: ${lastUserText(json?.messages)}`
 }
 
-export async function startFakeUpstream(): Promise<FakeUpstream> {
+export interface FakeOptions {
+  /** Said in every answer (`x-fake-upstream` and the chat text), so a test sees which upstream answered. */
+  name?: string
+  /** What GET /v1/models lists. */
+  models?: string[]
+  /** A fixed port (to restart an upstream on the same address). */
+  port?: number
+}
+
+export async function startFakeUpstream(options: FakeOptions = {}): Promise<FakeUpstream> {
   const faults: Fault[] = []
+  const keyFaults = new Map<string, Fault>()
   const state = { requests: [] as Recorded[], cancelled: 0, aborted: 0, streamsCompleted: 0, ...holdGate() }
   let counter = 0
 
+  const handle = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url)
+    const bearer = (request.headers.get('authorization') ?? '').replace(/^Bearer\s+/i, '')
+    const at = faults.findIndex((f) => (f.path ? f.path === url.pathname : url.pathname !== '/v1/embeddings'))
+    const keyFault = keyFaults.get(bearer)
+    const fault = keyFault && (!keyFault.path || keyFault.path === url.pathname) ? keyFault : at === -1 ? {} : faults.splice(at, 1)[0]!
+    const recorded: Recorded = {
+      method: request.method,
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+      body: '',
+    }
+    const type = request.headers.get('content-type') ?? ''
+    if (type.startsWith('multipart/form-data')) {
+      const form = await request.formData()
+      recorded.form = {}
+      for (const [name, value] of form) {
+        recorded.form[name] = typeof value === 'string' ? value : { name: (value as File).name, size: (value as File).size }
+      }
+    } else {
+      recorded.body = await request.text()
+      try {
+        recorded.json = recorded.body ? JSON.parse(recorded.body) : undefined
+      } catch {}
+    }
+    state.requests.push(recorded)
+
+    if (fault.hang) {
+      await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve()))
+      state.aborted++
+      return new Response(null, { status: 499 })
+    }
+    if (fault.delayMs) await sleep(fault.delayMs)
+    if (request.signal.aborted) {
+      state.aborted++
+      return new Response(null, { status: 499 })
+    }
+    if (fault.status) {
+      const body = fault.body ?? { error: { message: `injected ${fault.status}`, type: 'server_error', param: null, code: null } }
+      if (fault.cutJsonBody) return cutJson(body, fault.status, { 'content-type': 'application/json' })
+      return Response.json(body, { status: fault.status, headers: { 'x-upstream': 'fake', ...fault.headers } })
+    }
+    if (fault.events) return customStream(fault.events, fault, state)
+
+    const id = ++counter
+    const json = recorded.json ?? {}
+    const route = `${request.method} ${url.pathname}`
+    switch (route) {
+      case 'POST /v1/chat/completions':
+        return json.stream ? chatStream(json, id, fault, state) : reply(chatCompletion(json, id), fault)
+      case 'POST /v1/completions':
+        return reply(
+          {
+            id: `cmpl-${id}`,
+            object: 'text_completion',
+            created: Math.floor(Date.now() / 1000),
+            model: json.model,
+            choices: [{ index: 0, text: `Completed: ${json.prompt}`, finish_reason: 'stop', logprobs: null }],
+            usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 },
+          },
+          fault
+        )
+      case 'POST /v1/embeddings':
+        return reply(embeddings(json), fault)
+      case 'POST /v1/responses':
+        return reply(
+          {
+            id: `resp_${id}`,
+            object: 'response',
+            created_at: Math.floor(Date.now() / 1000),
+            status: 'completed',
+            model: json.model,
+            output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${json.input}` }] }],
+          },
+          fault
+        )
+      case 'GET /v1/models':
+        return reply({ object: 'list', data: (options.models ?? FAKE_MODELS).map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }, fault)
+      case 'GET /v1/files':
+        return reply({ object: 'list', data: [], has_more: false }, fault)
+      case 'POST /v1/files': {
+        const file = recorded.form?.file as { name: string; size: number } | undefined
+        return reply(
+          { id: `file-${id}`, object: 'file', bytes: file?.size ?? 0, created_at: 1700000000, filename: file?.name ?? '', purpose: recorded.form?.purpose },
+          fault
+        )
+      }
+      case 'POST /v1/audio/speech':
+        return new Response(audioBytes(json.input ?? ''), { headers: { 'content-type': 'audio/mpeg' } })
+    }
+    if (request.method === 'DELETE' && url.pathname.startsWith('/v1/files/')) {
+      return reply({ id: url.pathname.split('/').pop(), object: 'file', deleted: true }, fault)
+    }
+    return Response.json(
+      { error: { message: `Unknown route ${route}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } },
+      { status: 404 }
+    )
+  }
+
   const server = Bun.serve({
-    port: 0,
+    port: options.port ?? 0,
     hostname: '127.0.0.1',
     idleTimeout: 0,
     async fetch(request) {
-      const url = new URL(request.url)
-      const at = faults.findIndex((f) => (f.path ? f.path === url.pathname : url.pathname !== '/v1/embeddings'))
-      const fault = at === -1 ? {} : faults.splice(at, 1)[0]!
-      const recorded: Recorded = {
-        method: request.method,
-        path: url.pathname + url.search,
-        headers: Object.fromEntries(request.headers),
-        body: '',
-      }
-      const type = request.headers.get('content-type') ?? ''
-      if (type.startsWith('multipart/form-data')) {
-        const form = await request.formData()
-        recorded.form = {}
-        for (const [name, value] of form) {
-          recorded.form[name] = typeof value === 'string' ? value : { name: (value as File).name, size: (value as File).size }
-        }
-      } else {
-        recorded.body = await request.text()
-        try {
-          recorded.json = recorded.body ? JSON.parse(recorded.body) : undefined
-        } catch {}
-      }
-      state.requests.push(recorded)
-
-      if (fault.hang) {
-        await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve()))
-        state.aborted++
-        return new Response(null, { status: 499 })
-      }
-      if (fault.delayMs) await sleep(fault.delayMs)
-      if (request.signal.aborted) {
-        state.aborted++
-        return new Response(null, { status: 499 })
-      }
-      if (fault.status) {
-        const body = fault.body ?? { error: { message: `injected ${fault.status}`, type: 'server_error', param: null, code: null } }
-        if (fault.cutJsonBody) return cutJson(body, fault.status, { 'content-type': 'application/json' })
-        return Response.json(body, { status: fault.status, headers: { 'x-upstream': 'fake' } })
-      }
-
-      const id = ++counter
-      const json = recorded.json ?? {}
-      const route = `${request.method} ${url.pathname}`
-      switch (route) {
-        case 'POST /v1/chat/completions':
-          return json.stream ? chatStream(json, id, fault, state) : reply(chatCompletion(json, id), fault)
-        case 'POST /v1/completions':
-          return reply(
-            {
-              id: `cmpl-${id}`,
-              object: 'text_completion',
-              created: Math.floor(Date.now() / 1000),
-              model: json.model,
-              choices: [{ index: 0, text: `Completed: ${json.prompt}`, finish_reason: 'stop', logprobs: null }],
-              usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 },
-            },
-            fault
-          )
-        case 'POST /v1/embeddings':
-          return reply(embeddings(json), fault)
-        case 'POST /v1/responses':
-          return reply(
-            {
-              id: `resp_${id}`,
-              object: 'response',
-              created_at: Math.floor(Date.now() / 1000),
-              status: 'completed',
-              model: json.model,
-              output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${json.input}` }] }],
-            },
-            fault
-          )
-        case 'GET /v1/models':
-          return reply({ object: 'list', data: FAKE_MODELS.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }, fault)
-        case 'POST /v1/files': {
-          const file = recorded.form?.file as { name: string; size: number } | undefined
-          return reply(
-            { id: `file-${id}`, object: 'file', bytes: file?.size ?? 0, created_at: 1700000000, filename: file?.name ?? '', purpose: recorded.form?.purpose },
-            fault
-          )
-        }
-        case 'POST /v1/audio/speech':
-          return new Response(audioBytes(json.input ?? ''), { headers: { 'content-type': 'audio/mpeg' } })
-      }
-      if (request.method === 'DELETE' && url.pathname.startsWith('/v1/files/')) {
-        return reply({ id: url.pathname.split('/').pop(), object: 'file', deleted: true }, fault)
-      }
-      return Response.json(
-        { error: { message: `Unknown route ${route}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } },
-        { status: 404 }
-      )
+      const response = await handle(request)
+      if (options.name) response.headers.set('x-fake-upstream', options.name)
+      return response
     },
   })
 
@@ -217,6 +250,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       return state.streamsCompleted
     },
     fault: (fault) => void faults.push(fault),
+    keyFault: (key, fault) => void (fault ? keyFaults.set(key, fault) : keyFaults.delete(key)),
+    get keysUsed() {
+      return state.requests.map((r) => (r.headers.authorization ?? '').replace(/^Bearer\s+/i, ''))
+    },
     release: () => state.release(),
     reset() {
       state.release()
@@ -321,6 +358,28 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
         return
       }
       if (fault.endLagMs && index === chunks.length) await sleep(fault.endLagMs)
+      const chunk = chunks[index++]
+      if (!chunk) {
+        state.streamsCompleted++
+        controller.close()
+        return
+      }
+      controller.enqueue(chunk)
+    },
+    cancel() {
+      state.cancelled++
+    },
+  })
+  return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
+}
+
+/** A stream of the given events, then the end of the body (the `events` fault). */
+function customStream(events: Array<object | string>, fault: Fault, state: { cancelled: number; streamsCompleted: number }): Response {
+  const chunks = events.map((data) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`))
+  let index = 0
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (fault.chunkDelayMs && index > 0) await sleep(fault.chunkDelayMs)
       const chunk = chunks[index++]
       if (!chunk) {
         state.streamsCompleted++

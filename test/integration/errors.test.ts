@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
+import { fingerprint } from '../../src/upstream/fingerprint'
 import { waitFor } from '../helpers/sse'
 import { PROXY_KEY, REAL_KEY, auth, postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
 
@@ -7,7 +8,11 @@ beforeAll(async () => {
   proxy = await startProxy({ ...PASS_THROUGH_ONLY, MODEL_RATE_LIMIT: '0', MAX_BODY_SIZE: '64kb', UPSTREAM_TIMEOUT_MS: '300' })
 })
 afterAll(() => proxy.stop())
-beforeEach(() => proxy.upstream.reset())
+// A 401 from the upstream disables the key it was sent with (DESIGN §1.4); each test starts with it healthy.
+beforeEach(async () => {
+  proxy.upstream.reset()
+  await proxy.stores.keyHealth.enable(fingerprint(REAL_KEY))
+})
 
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }
 
@@ -89,7 +94,7 @@ describe('errors the proxy makes', () => {
     expect(await notFound.json()).toEqual(body)
 
     proxy.upstream.fault({ status: 503 })
-    const unavailable = await proxy.client().models.list().catch((error) => error)
+    const unavailable = await proxy.client().files.list().catch((error) => error)
     expect(unavailable.status).toBe(503)
     expect(unavailable.error.message).toBe('injected 503')
   })

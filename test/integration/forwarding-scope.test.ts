@@ -130,8 +130,8 @@ describe('other spellings of a path', () => {
 
 describe('the OpenAI API groups still pass', () => {
   for (const [method, path] of [
-    ['GET', '/v1/models'],
-    ['GET', '/models'],
+    ['GET', '/v1/models/gpt-4o-mini'],
+    ['GET', '/models/gpt-4o-mini'],
     ['GET', '/v1/files'],
     ['DELETE', '/v1/files/file-abc'],
     ['GET', '/v1/batches'],

@@ -1,16 +1,24 @@
 import type { LogSink } from '../../log/sink'
 
-// Embeddings for the semantic cache, fetched from the upstream (or EMBEDDING_BASE_URL). When they fail, the
+// Embeddings for the semantic cache, through the upstream pool (or EMBEDDING_BASE_URL). When they fail, the
 // semantic layer steps aside for a while instead of failing requests: exact caching and proxying go on.
 // The pause grows while failures repeat, and each outage is logged once, not once per request.
 
+/** Sends an embeddings request body (JSON) and returns the answer; compose.ts picks where it goes. */
+export type EmbeddingsRequest = (body: string, signal: AbortSignal) => Promise<Response>
+
+export interface EmbeddingsSource {
+  request: EmbeddingsRequest
+  /** Named in the log line of an outage: "the upstream pool", or EMBEDDING_BASE_URL's origin. */
+  name: string
+}
+
 export interface EmbedderOptions {
-  baseUrl: string
-  key: string
   model: string
   log: LogSink
+  /** None: no upstream serves the embedding model, and semantic matching stays off. */
+  source?: EmbeddingsSource
   timeoutMs?: number
-  fetch?: typeof fetch
   now?: () => number
 }
 
@@ -24,11 +32,9 @@ export class Embedder {
   private pauseMs = FIRST_PAUSE_MS
   private failing = false
   private readonly now: () => number
-  private readonly send: typeof fetch
 
   constructor(private readonly options: EmbedderOptions) {
     this.now = options.now ?? Date.now
-    this.send = options.fetch ?? fetch
   }
 
   get model(): string {
@@ -37,22 +43,19 @@ export class Embedder {
 
   /** False while the semantic layer has stepped aside after failures. */
   get available(): boolean {
-    return this.now() >= this.pausedUntil
+    return !!this.options.source && this.now() >= this.pausedUntil
   }
 
   /** The unit-length embedding of `text`, or undefined when embeddings are unavailable. */
   async embed(text: string): Promise<Float32Array | undefined> {
-    if (!this.available) return undefined
+    const source = this.options.source
+    if (!source || !this.available) return undefined
     let failure: string
     try {
-      const response = await this.send(`${this.options.baseUrl}/embeddings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.key}` },
-        body: JSON.stringify({ model: this.options.model, input: text }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-        // A redirect would carry the question (and the key's bearer header) to wherever it points.
-        redirect: 'manual',
-      })
+      const response = await source.request(
+        JSON.stringify({ model: this.options.model, input: text }),
+        AbortSignal.timeout(this.options.timeoutMs ?? 15_000)
+      )
       if (response.ok) {
         const vector = ((await response.json()) as any)?.data?.[0]?.embedding
         if (Array.isArray(vector) && vector.length > 0 && vector.every((x) => typeof x === 'number')) {
@@ -65,7 +68,11 @@ export class Embedder {
         failure = `HTTP ${response.status}`
       }
     } catch (error) {
-      failure = (error as Error)?.name === 'TimeoutError' ? 'timed out' : 'unreachable'
+      // An ApiError of the pool names what happened (upstream_keys_exhausted, …); a plain fetch only fails.
+      const { name, code } = error as { name?: string; code?: string }
+      if (name === 'TimeoutError' || code === 'upstream_timeout') failure = 'timed out'
+      else if (name === 'ApiError' && code && code !== 'upstream_unreachable') failure = code
+      else failure = 'unreachable'
     }
     this.failed(failure)
     return undefined
@@ -74,7 +81,7 @@ export class Embedder {
   private failed(reason: string) {
     if (!this.failing) {
       this.options.log(
-        `cache: semantic matching paused, embeddings from ${new URL(this.options.baseUrl).origin} failed (${reason}, model ${this.options.model}); exact caching continues`
+        `cache: semantic matching paused, embeddings from ${this.options.source!.name} failed (${reason}, model ${this.options.model}); exact caching continues`
       )
     }
     this.failing = true

@@ -7,6 +7,7 @@ export const EXPOSED_HEADERS = [
   'x-cache',
   'x-cache-match',
   'x-cache-similarity',
+  'x-upstream',
   'retry-after',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',

@@ -20,6 +20,9 @@ describe('loadConfig defaults', () => {
     expect(loadConfig(base)).toEqual({
       openaiKey: REAL,
       proxyKeys: ['proxy-key-1'],
+      configFile: undefined,
+      proxyConfig: undefined,
+      upstreamAttempts: 3,
       baseUrl: 'https://api.openai.com/v1',
       port: 7860,
       host: '0.0.0.0',
@@ -33,7 +36,8 @@ describe('loadConfig defaults', () => {
         ttlSeconds: 604_800,
         maxEntries: 100_000,
       },
-      embedding: { model: 'text-embedding-3-small', baseUrl: 'https://api.openai.com/v1', key: REAL },
+      // Without EMBEDDING_BASE_URL the cache's embeddings go through the upstream pool.
+      embedding: { model: 'text-embedding-3-small', baseUrl: undefined, key: undefined },
       upstreamTimeoutMs: 120_000,
       maxBodySize: 16 * 1024 * 1024,
       trustProxy: 0,
@@ -43,6 +47,8 @@ describe('loadConfig defaults', () => {
       metricsKey: undefined,
       adminKey: undefined,
       modelPrices: {},
+      upstreams: [{ name: 'default', baseUrl: 'https://api.openai.com/v1', keys: [REAL], models: ['*'], modelMap: {}, priority: 0, weight: 1 }],
+      notes: [],
     })
   })
 
@@ -131,7 +137,7 @@ describe('keys', () => {
   test('OPENAI_API_KEY is an alias of OPENAI_KEY', () => {
     const config = loadConfig({ OPENAI_API_KEY: 'sk-alias-key-123456', PROXY_KEY: 'p' })
     expect(config.openaiKey).toBe('sk-alias-key-123456')
-    expect(config.embedding.key).toBe('sk-alias-key-123456')
+    expect(config.upstreams[0]!.keys).toEqual(['sk-alias-key-123456'])
   })
 
   test('OPENAI_KEY wins over the alias; a blank OPENAI_KEY falls back to it', () => {
@@ -288,13 +294,12 @@ describe('URLs', () => {
     expect(loadConfig({ ...base, OPENAI_BASE_URL: ' http://localhost:11434/v1/// ' }).baseUrl).toBe('http://localhost:11434/v1')
   })
 
-  test('EMBEDDING_BASE_URL and EMBEDDING_KEY default to the upstream ones', () => {
+  test('without EMBEDDING_BASE_URL embeddings go through the pool; with it, EMBEDDING_KEY defaults to the first OPENAI_KEY', () => {
     const config = loadConfig({ ...base, OPENAI_BASE_URL: 'https://llm.example.com/openai/v1/' })
-    expect(config.embedding).toEqual({
-      model: 'text-embedding-3-small',
-      baseUrl: 'https://llm.example.com/openai/v1',
-      key: REAL,
-    })
+    expect(config.embedding).toEqual({ model: 'text-embedding-3-small', baseUrl: undefined, key: undefined })
+    expect(config.upstreams[0]!.baseUrl).toBe('https://llm.example.com/openai/v1')
+    const own = loadConfig({ ...base, OPENAI_KEY: `${REAL}, sk-second-key-0000`, EMBEDDING_BASE_URL: 'https://embed.example.com/v1' })
+    expect(own.embedding).toEqual({ model: 'text-embedding-3-small', baseUrl: 'https://embed.example.com/v1', key: REAL })
   })
 
   test('EMBEDDING_* override the upstream ones', () => {

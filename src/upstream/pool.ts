@@ -1,0 +1,264 @@
+import { globMatcher } from '../config/glob'
+import type { UpstreamConfig } from '../config/upstreams'
+import { ApiError, clientClosed, modelNotFound, noUpstreamAvailable, upstreamKeysExhausted } from '../errors'
+import type { LogSink } from '../log/sink'
+import type { KeyHealth, KeyHealthStore } from '../state/types'
+import type { Send, UpstreamRequest } from './client'
+import { coolDownMs } from './cool-down'
+import { fingerprint } from './fingerprint'
+
+// The upstream pool (DESIGN §1.4): which upstreams serve a model (by their `models` globs, lowest priority
+// first, weighted rotation among equals), which key of an upstream is next (its least recently used healthy
+// key), and what an answer says about the key: a 429 cools it down, a 401/403 or a 429 `insufficient_quota`
+// disables it until a recheck, a 5xx or no answer moves on to the next upstream. At most `attempts` tries,
+// all before any byte reached the client.
+
+export type AttemptOutcome = 'ok' | 'rate_limited' | 'disabled' | 'error'
+
+export interface PoolKey {
+  key: string
+  fingerprint: string
+}
+
+export interface PoolUpstream extends UpstreamConfig {
+  serves(model: string): boolean
+  pool: PoolKey[]
+}
+
+export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
+  /** The client-facing model, when the request names one; without one, the first upstream takes it. */
+  model?: string
+  /** The body as sent to `upstream` (its model_map renames the model). */
+  body: UpstreamRequest['body'] | ((upstream: PoolUpstream) => string)
+  /** The path as sent to `upstream`, when it names the model (`/models/{model}`). */
+  pathFor?: (upstream: PoolUpstream) => string
+  /** False for bodies that stream (multipart, audio): they can be sent only once. */
+  retryable: boolean
+}
+
+export interface PoolAnswer {
+  response: Response
+  upstream: string
+  fingerprint: string
+}
+
+export interface PoolOptions {
+  health: KeyHealthStore
+  send: Send
+  attempts: number
+  log: LogSink
+  now?: () => number
+  onAttempt?: (upstream: string, fingerprint: string, outcome: AttemptOutcome) => void
+}
+
+/** A disabled key is tried again (a cheap GET /models) at most this often. */
+export const RECHECK_MS = 10 * 60_000
+
+type Verdict = 'answer' | 'cool' | 'disable' | 'next'
+
+export class UpstreamPool {
+  readonly upstreams: PoolUpstream[]
+  private readonly now: () => number
+  /** Order of last use per key (a counter, not a clock: two uses in one millisecond still have an order). */
+  private readonly lastUsed = new Map<string, number>()
+  private uses = 0
+  /** Smooth weighted round-robin state (nginx's), per upstream. */
+  private readonly current = new Map<string, number>()
+
+  constructor(
+    upstreams: readonly UpstreamConfig[],
+    private readonly options: PoolOptions
+  ) {
+    this.now = options.now ?? Date.now
+    this.upstreams = upstreams.map((u) => ({ ...u, serves: globMatcher(u.models), pool: u.keys.map((key) => ({ key, fingerprint: fingerprint(key) })) }))
+  }
+
+  /** Every upstream key, for masking: an upstream error that echoes one never reaches a client. */
+  get keys(): string[] {
+    return this.upstreams.flatMap((u) => u.keys)
+  }
+
+  /** Whether some upstream serves `model` (without moving the rotation on). */
+  serves(model: string): boolean {
+    return this.upstreams.some((u) => u.serves(model))
+  }
+
+  /** The upstreams to try for `model`, in order; without a model, the first upstream of the file. */
+  route(model?: string): PoolUpstream[] {
+    if (model === undefined) return this.upstreams.slice(0, 1)
+    const serving = this.upstreams.filter((u) => u.serves(model))
+    const priorities = [...new Set(serving.map((u) => u.priority))].sort((a, b) => a - b)
+    return priorities.flatMap((priority) => this.rotate(serving.filter((u) => u.priority === priority)))
+  }
+
+  /** The name `upstream` knows `model` by. */
+  static upstreamModel(upstream: UpstreamConfig, model: string): string {
+    return upstream.modelMap[model] ?? model
+  }
+
+  async call(request: PoolRequest): Promise<PoolAnswer> {
+    const route = this.route(request.model)
+    if (route.length === 0) throw modelNotFound(request.model!)
+    const health = await this.options.health.get(route.flatMap((u) => u.pool.map((k) => k.fingerprint)))
+    const tried = new Set<string>()
+    const skipped = new Set<string>()
+    let last: { answer?: PoolAnswer; error?: ApiError } | undefined
+    for (let attempt = 0; attempt < this.options.attempts; attempt++) {
+      if (request.signal.aborted) throw clientClosed()
+      const pick = this.pick(route, health, tried, skipped)
+      if (!pick) break
+      const { upstream, key } = pick
+      tried.add(key.fingerprint)
+      this.lastUsed.set(key.fingerprint, ++this.uses)
+      const body = typeof request.body === 'function' ? request.body(upstream) : request.body
+      let response: Response
+      try {
+        const path = request.pathFor ? request.pathFor(upstream) : request.path
+        response = await this.options.send({ baseUrl: upstream.baseUrl, key: key.key }, { ...request, path, body })
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status < 500) throw error // the client's doing (gone, body too large)
+        this.options.onAttempt?.(upstream.name, key.fingerprint, 'error')
+        skipped.add(upstream.name)
+        await last?.answer?.response.body?.cancel()
+        last = { error }
+        if (!request.retryable) throw error
+        continue
+      }
+      const { verdict, response: read } = await classify(response)
+      const answer = { response: read, upstream: upstream.name, fingerprint: key.fingerprint }
+      if (verdict === 'answer') {
+        this.options.onAttempt?.(upstream.name, key.fingerprint, 'ok')
+        await last?.answer?.response.body?.cancel()
+        return answer
+      }
+      await this.learn(upstream, key, verdict, read, health)
+      if (verdict === 'next') skipped.add(upstream.name)
+      await last?.answer?.response.body?.cancel()
+      last = { answer }
+      if (!request.retryable) return answer
+    }
+    const exhausted = this.exhausted(route, health)
+    if (exhausted) {
+      await last?.answer?.response.body?.cancel()
+      throw exhausted
+    }
+    if (last?.answer) return last.answer
+    if (last?.error) throw last.error
+    throw noUpstreamAvailable()
+  }
+
+  /** What the status page shows: each upstream's keys by fingerprint, with their health. */
+  async health(): Promise<Array<{ name: string; keys: Array<{ fingerprint: string; health?: KeyHealth }> }>> {
+    const health = await this.options.health.get(this.upstreams.flatMap((u) => u.pool.map((k) => k.fingerprint)))
+    return this.upstreams.map((u) => ({ name: u.name, keys: u.pool.map((k) => ({ fingerprint: k.fingerprint, health: health.get(k.fingerprint) })) }))
+  }
+
+  /** Sends one request to one upstream with its next key, no failover: for an upstream's own listing. */
+  async callUpstream(upstream: PoolUpstream, request: UpstreamRequest): Promise<Response> {
+    const health = await this.options.health.get(upstream.pool.map((k) => k.fingerprint))
+    const pick = this.pick([upstream], health, new Set(), new Set())
+    if (!pick) throw noUpstreamAvailable()
+    this.lastUsed.set(pick.key.fingerprint, ++this.uses)
+    return this.options.send({ baseUrl: upstream.baseUrl, key: pick.key.key }, request)
+  }
+
+  /** The least recently used usable key of the first upstream that has one. */
+  private pick(route: PoolUpstream[], health: Map<string, KeyHealth>, tried: Set<string>, skipped: Set<string>) {
+    const now = this.now()
+    for (const upstream of route) {
+      if (skipped.has(upstream.name)) continue
+      let best: PoolKey | undefined
+      for (const key of upstream.pool) {
+        if (tried.has(key.fingerprint)) continue
+        const state = health.get(key.fingerprint)
+        if (state?.disabled) {
+          if (state.disabled.recheckAt <= now) this.recheck(upstream, key, state)
+          continue
+        }
+        if (state && state.coolingUntil > now) continue
+        if (!best || (this.lastUsed.get(key.fingerprint) ?? 0) < (this.lastUsed.get(best.fingerprint) ?? 0)) best = key
+      }
+      if (best) return { upstream, key: best }
+    }
+    return undefined
+  }
+
+  /** Every key of the route is cooling down or disabled, and at least one is cooling: 429 with the soonest. */
+  private exhausted(route: PoolUpstream[], health: Map<string, KeyHealth>): ApiError | undefined {
+    const now = this.now()
+    let soonest = Number.POSITIVE_INFINITY
+    for (const key of route.flatMap((u) => u.pool)) {
+      const state = health.get(key.fingerprint)
+      if (state?.disabled) continue
+      if (!state || state.coolingUntil <= now) return undefined
+      soonest = Math.min(soonest, state.coolingUntil)
+    }
+    return Number.isFinite(soonest) ? upstreamKeysExhausted(Math.max(1, Math.ceil((soonest - now) / 1000))) : undefined
+  }
+
+  private async learn(upstream: PoolUpstream, key: PoolKey, verdict: Exclude<Verdict, 'answer'>, response: Response, health: Map<string, KeyHealth>) {
+    const now = this.now()
+    const state = health.get(key.fingerprint) ?? { coolingUntil: 0 }
+    health.set(key.fingerprint, state)
+    if (verdict === 'cool') {
+      state.coolingUntil = now + coolDownMs(response.headers, now)
+      this.options.onAttempt?.(upstream.name, key.fingerprint, 'rate_limited')
+      await this.options.health.coolDown(key.fingerprint, state.coolingUntil)
+    } else if (verdict === 'disable') {
+      const reason = `HTTP ${response.status}${response.status === 429 ? ' insufficient_quota' : ''}`
+      state.disabled = { reason, since: now, recheckAt: now + RECHECK_MS }
+      this.options.onAttempt?.(upstream.name, key.fingerprint, 'disabled')
+      if (await this.options.health.disable(key.fingerprint, reason, now, now + RECHECK_MS)) {
+        this.options.log(`upstream ${upstream.name}: key ${key.fingerprint} disabled (${reason}); rechecked every ${RECHECK_MS / 60_000} minutes`)
+      }
+    } else {
+      this.options.onAttempt?.(upstream.name, key.fingerprint, 'error')
+    }
+  }
+
+  /** A disabled key whose time has come: one cheap GET /models in the background, never on a request's time. */
+  private recheck(upstream: PoolUpstream, key: PoolKey, state: KeyHealth) {
+    const now = this.now()
+    state.disabled!.recheckAt = now + RECHECK_MS
+    void (async () => {
+      await this.options.health.postpone(key.fingerprint, now + RECHECK_MS)
+      try {
+        const response = await this.options.send(
+          { baseUrl: upstream.baseUrl, key: key.key },
+          { method: 'GET', path: '/models', headers: new Headers(), body: null, signal: AbortSignal.timeout(30_000) }
+        )
+        await response.body?.cancel()
+        if (!response.ok) return
+        await this.options.health.enable(key.fingerprint)
+        this.options.log(`upstream ${upstream.name}: key ${key.fingerprint} works again`)
+      } catch {}
+    })()
+  }
+
+  /** Equal priorities: the next by smooth weighted round-robin first, the others after it in file order. */
+  private rotate(group: PoolUpstream[]): PoolUpstream[] {
+    if (group.length < 2) return group
+    const total = group.reduce((sum, u) => sum + u.weight, 0)
+    let best = group[0]!
+    for (const u of group) {
+      this.current.set(u.name, (this.current.get(u.name) ?? 0) + u.weight)
+      if (this.current.get(u.name)! > this.current.get(best.name)!) best = u
+    }
+    this.current.set(best.name, this.current.get(best.name)! - total)
+    return [best, ...group.filter((u) => u !== best)]
+  }
+}
+
+/** What an answer says about the key; error bodies that decide it are read (they are small) and kept. */
+async function classify(response: Response): Promise<{ verdict: Verdict; response: Response }> {
+  const { status } = response
+  if (status < 400 || (status < 500 && status !== 401 && status !== 403 && status !== 429)) return { verdict: 'answer', response }
+  if (status >= 500) return { verdict: 'next', response }
+  let text = ''
+  try {
+    text = await response.text()
+  } catch {}
+  const kept = new Response(text, { status, statusText: response.statusText, headers: response.headers })
+  if (status !== 429) return { verdict: 'disable', response: kept }
+  return { verdict: /"insufficient_quota"/.test(text) ? 'disable' : 'cool', response: kept }
+}

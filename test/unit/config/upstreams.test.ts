@@ -1,0 +1,131 @@
+import { describe, expect, test } from 'bun:test'
+import { ConfigError, loadConfig } from '../../../src/config/load'
+import { globMatcher, globProblem } from '../../../src/config/glob'
+
+const KEY_A = 'sk-openai-key-aaaaaaaaaaaaaaaa'
+const KEY_B = 'sk-openai-key-bbbbbbbbbbbbbbbb'
+const KEY_D = 'sk-deepseek-key-dddddddddddddd'
+const env = { PROXY_KEY: 'proxy-key-1', OPENAI_KEY_A: KEY_A, OPENAI_KEY_B: KEY_B, DEEPSEEK_KEY: KEY_D }
+
+const TWO = `
+upstreams:
+  - name: openai
+    base_url: https://api.openai.com/v1/
+    keys: ["\${OPENAI_KEY_A}", "\${OPENAI_KEY_B}"]
+    models: ["gpt-*", "o*", "text-embedding-*"]
+    priority: 0
+    weight: 1
+  - name: deepseek
+    base_url: https://api.deepseek.com/v1
+    keys: ["\${DEEPSEEK_KEY}"]
+    models: ["deepseek-*", "fast"]
+    model_map: { fast: deepseek-chat }
+`
+
+function problems(config: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(config)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).problems
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('upstreams: of the config file', () => {
+  test("DESIGN §1.2's example, with ${VAR} replaced from the environment and defaults filled in", () => {
+    const config = loadConfig({ ...env, PROXY_CONFIG: TWO })
+    expect(config.upstreams).toEqual([
+      { name: 'openai', baseUrl: 'https://api.openai.com/v1', keys: [KEY_A, KEY_B], models: ['gpt-*', 'o*', 'text-embedding-*'], modelMap: {}, priority: 0, weight: 1 },
+      { name: 'deepseek', baseUrl: 'https://api.deepseek.com/v1', keys: [KEY_D], models: ['deepseek-*', 'fast'], modelMap: { fast: 'deepseek-chat' }, priority: 0, weight: 1 },
+    ])
+    expect(config.notes).toEqual(['config: upstreams openai, deepseek from PROXY_CONFIG; OPENAI_KEY and OPENAI_BASE_URL are unused'])
+  })
+
+  test('CONFIG_FILE (a path) wins over PROXY_CONFIG', async () => {
+    const path = `${require('node:os').tmpdir()}/proxy-gpt-config-${process.pid}.yaml`
+    await Bun.write(path, TWO)
+    const config = loadConfig({ ...env, CONFIG_FILE: path, PROXY_CONFIG: 'upstreams: []' })
+    expect(config.upstreams.map((u) => u.name)).toEqual(['openai', 'deepseek'])
+    expect(config.notes[0]).toContain(`CONFIG_FILE (${path})`)
+  })
+
+  test('without a file: the environment upstream, OPENAI_KEY a comma-separated list', () => {
+    const config = loadConfig({ PROXY_KEY: 'p', OPENAI_KEY: ` ${KEY_A} , ${KEY_B},,${KEY_A}`, OPENAI_BASE_URL: 'https://api.example.com/v1' })
+    expect(config.upstreams).toEqual([{ name: 'default', baseUrl: 'https://api.example.com/v1', keys: [KEY_A, KEY_B], models: ['*'], modelMap: {}, priority: 0, weight: 1 }])
+  })
+
+  test('with upstreams in the file, OPENAI_KEY is optional', () => {
+    expect(() => loadConfig({ ...env, PROXY_CONFIG: TWO })).not.toThrow()
+  })
+
+  test('every problem is listed at once, and no key is ever quoted', () => {
+    const bad = `
+upstreams:
+  - name: openai
+    base_url: ftp://nowhere
+    keys: ["\${OPENAI_KEY_A}", "\${MISSING_KEY}"]
+    models: ["gpt-[4]", ""]
+    colour: blue
+  - name: openai
+    base_url: https://b.example.com/v1
+    keys: []
+  - name: "has space"
+    base_url: https://c.example.com/v1
+    keys: ["${KEY_B}", "${KEY_B}"]
+    priority: 1.5
+    weight: 0
+  - name: mapped
+    base_url: https://d.example.com/v1
+    keys: ["${KEY_D}"]
+    models: ["deepseek-*"]
+    model_map: { fast: deepseek-chat }
+`
+    const found = problems({ ...env, PROXY_CONFIG: bad })
+    const text = found.join('\n')
+    for (const expected of [
+      'upstreams[0]: unknown field "colour"',
+      'upstreams[0].keys[1]: ${MISSING_KEY} is not set',
+      'upstream "openai": base_url must be an http(s) URL',
+      'upstream "openai": models[0] "gpt-[4]" is not a model pattern',
+      'upstream "openai": models[1] must be a non-empty string',
+      'upstreams[1].name "openai" is used twice',
+      'keys must be a non-empty list',
+      'upstreams[2].name must be letters, digits, - and _',
+      'a key is listed twice',
+      'priority must be a whole number',
+      'weight must be a number above 0',
+      'upstream "mapped": model_map "fast" is not matched by its models patterns',
+    ]) {
+      expect(text).toContain(expected)
+    }
+    for (const key of [KEY_A, KEY_B, KEY_D]) for (let i = 0; i + 8 <= key.length; i++) expect(text).not.toContain(key.slice(i, i + 8))
+  })
+
+  test('not YAML, not a mapping, an unknown section, an unreadable path', () => {
+    expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'upstreams: [name: a' })).toEqual(['PROXY_CONFIG is not valid YAML'])
+    expect(problems({ ...env, PROXY_CONFIG: '- a\n- b' })[0]).toBe('PROXY_CONFIG must be a mapping with upstreams: and/or keys:')
+    expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'users: []' })).toEqual(['PROXY_CONFIG: unknown section "users" (upstreams: is what it may hold)'])
+    expect(problems({ ...env, OPENAI_KEY: KEY_A, CONFIG_FILE: '/nonexistent/proxy.yaml' })).toEqual(['CONFIG_FILE (/nonexistent/proxy.yaml) cannot be read (ENOENT)'])
+  })
+
+  test('a PROXY_KEY or ADMIN_KEY equal to a file upstream key is refused, naming the upstream, not the key', () => {
+    const found = problems({ ...env, PROXY_KEY: KEY_D, ADMIN_KEY: KEY_A, PROXY_CONFIG: TWO })
+    expect(found).toContain('PROXY_KEY must differ from every key of upstream "deepseek": clients would hold the real key')
+    expect(found).toContain('ADMIN_KEY must differ from every upstream key and every PROXY_KEY')
+  })
+})
+
+describe('model globs', () => {
+  test('* any run, ? one character, everything else literal, whole name', () => {
+    const match = globMatcher(['gpt-*', 'o?-mini', 'text-embedding-3-small', 'a.b'])
+    for (const yes of ['gpt-4o', 'gpt-', 'o3-mini', 'o4-mini', 'text-embedding-3-small', 'a.b']) expect(match(yes)).toBe(true)
+    for (const no of ['gpt4', 'xgpt-4', 'o33-mini', 'o3-mini-high', 'text-embedding-3-large', 'aXb']) expect(match(no)).toBe(false)
+    expect(globMatcher(['*'])('anything at all')).toBe(true)
+  })
+
+  test('refused: empty, spaces, brackets, braces, not a string', () => {
+    for (const bad of ['', 'gpt 4', 'gpt-[4]', 'gpt-{4,5}', 42]) expect(globProblem(bad)).toBeString()
+    for (const good of ['gpt-*', 'deepseek-chat', 'qwen/qwen2.5:7b', 'o?']) expect(globProblem(good)).toBeUndefined()
+  })
+})
