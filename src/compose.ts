@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { authenticator } from './auth/client-key'
+import { KeyRing } from './auth/key-ring'
 import type { AnswerCache } from './cache/answer-cache'
 import type { Config } from './config/load'
 import { createApp, type App } from './http/app'
@@ -94,6 +95,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     upstreams: () => pool.health(),
     log,
   })
+  const ring = await KeyRing.open(config, stores.keys)
   const contexts = new RequestContexts()
   const app = createApp({
     config,
@@ -101,9 +103,10 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     contexts,
     cache,
     stats,
+    keys: { store: stores.keys, ring },
     api: {
       config,
-      authenticate: authenticator(config),
+      authenticate: authenticator(ring, config),
       gatekeeper: new Gatekeeper(stores.rateLimits),
       pool,
       catalog: new ModelCatalog(pool, log),
@@ -119,6 +122,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     cache,
     stores,
     async close() {
+      ring.close()
       await cache?.close()
       await stats.close()
       await stores.keys.close()

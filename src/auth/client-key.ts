@@ -1,43 +1,61 @@
 import { createHash } from 'node:crypto'
+import type { BudgetSetting } from '../config/key-settings'
 import type { Config } from '../config/load'
-import { invalidApiKey } from '../errors'
-import { keyMatcher, presentedKey } from './bearer'
+import { invalidApiKey, ipNotAllowed, keyExpired } from '../errors'
+import type { ApiGroup } from '../openai/endpoints'
+import { presentedKey } from './bearer'
 import { clientAddress } from './client-address'
+import type { KeyRing } from './key-ring'
 
-// Who is calling, and with which settings: resolved once per request, then passed along. A PROXY_KEY key
-// is round 1's kind of client: its bucket is the key when there are several, the address when one is shared.
+// Who is calling, and with which settings: resolved once per request, then passed along. A PROXY_KEY key is
+// round 1's kind of client: its bucket is the key when there are several, the address when one is shared.
 
 export interface ClientKey {
-  /** Rate-limit bucket: the proxy key when there are several, the address when one key is shared. */
+  /** The key's name, for named keys (logs, usage, the admin API); never the key. */
+  name?: string
+  /** Rate-limit bucket: the name, the PROXY_KEY key's position, or the address when one key is shared. */
   id: string
-  /** Short, stable hash of `id` for logs: never the key. */
+  /** What the access log calls the client: the name, or a short hash of `id`. */
   hash: string
   /** Requests per minute that reach a model; 0 = no limit. */
   rateLimit: number
   /** Cap on output tokens; 0 = no cap. */
   maxOutputTokens: number
-  /** Cache entries this key may hit and make: `shared` for PROXY_KEY keys. */
+  /** Cache entries this key may hit and make: `shared`, `private:<name>` or `group:<word>`. */
   cacheGroup: string
+  /** Client-facing models it may use; undefined: every model. */
+  models?: (model: string) => boolean
+  /** The API groups it may reach (`undefined`: a path outside OpenAI's API). */
+  allow: (group: ApiGroup | undefined) => boolean
+  budget?: BudgetSetting
 }
 
 export type Authenticate = (request: Request, socketIp: string) => ClientKey
 
-export const SHARED_CACHE_GROUP = 'shared'
+export { SHARED_CACHE_GROUP } from './key-ring'
 
-export function authenticator(config: Pick<Config, 'proxyKeys' | 'trustProxy' | 'modelRateLimit' | 'maxOutputTokens'>): Authenticate {
-  const match = keyMatcher(config.proxyKeys)
+const shortHash = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 8)
+
+export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 'trustProxy'>, now: () => number = Date.now): Authenticate {
   const perKey = config.proxyKeys.length > 1
-
   return (request, socketIp) => {
-    const index = match(presentedKey(request.headers))
-    if (index === -1) throw invalidApiKey()
-    const id = perKey ? `key:${index}` : `ip:${clientAddress(request.headers, socketIp, config.trustProxy)}`
+    const presented = presentedKey(request.headers)
+    const entry = presented ? ring.find(presented) : undefined
+    if (!entry) throw invalidApiKey()
+    if (entry.expiresAt !== undefined && now() >= entry.expiresAt) throw keyExpired(new Date(entry.expiresAt).toISOString())
+    const address = clientAddress(request.headers, socketIp, config.trustProxy)
+    if (entry.ips && !entry.ips(address)) throw ipNotAllowed()
+    const id = entry.name !== undefined ? `name:${entry.name}` : perKey ? `key:${entry.index}` : `ip:${address}`
     return {
+      name: entry.name,
       id,
-      hash: createHash('sha256').update(id).digest('hex').slice(0, 8),
-      rateLimit: config.modelRateLimit,
-      maxOutputTokens: config.maxOutputTokens,
-      cacheGroup: SHARED_CACHE_GROUP,
+      hash: entry.name ?? shortHash(id),
+      rateLimit: entry.rateLimit,
+      maxOutputTokens: entry.maxOutputTokens,
+      cacheGroup: entry.cacheGroup,
+      models: entry.models,
+      allow: entry.allow,
+      budget: entry.budget,
     }
   }
 }

@@ -15,6 +15,8 @@ export interface ExportLine {
   /** base64 of little-endian f16, as stored. */
   embedding: string | null
   embeddingModel: string | null
+  /** Absent in exports of round 1: those entries are the shared group's. */
+  group?: string
   createdAt: string
 }
 
@@ -29,6 +31,7 @@ export function exportLine(e: CacheEntry): string {
     answer: e.answer,
     embedding: e.embedding ? Buffer.from(packVector(e.embedding)).toString('base64') : null,
     embeddingModel: e.embeddingModel ?? null,
+    group: e.group ?? 'shared',
     createdAt: new Date(e.createdAt).toISOString(),
   }
   return `${JSON.stringify(line)}\n`
@@ -61,6 +64,7 @@ export function importLine(raw: string): { entry: NewEntry } | { skipped: string
       answer: line.answer,
       embedding,
       embeddingModel: line.embeddingModel ?? undefined,
+      group: typeof line.group === 'string' && line.group ? line.group : 'shared',
     },
   }
 }

@@ -71,9 +71,10 @@ export class AnswerCache {
   }
 
   /** What the cache may do for this request, and its keys. The skip word is removed from `body` here. */
-  plan(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, query = ''): { plan: CachePlan; keys: CacheKeys } {
+  /** `group` is the calling key's cache group: only entries of the same group can answer it. */
+  plan(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, query = '', group = 'shared'): { plan: CachePlan; keys: CacheKeys } {
     const plan = planFor(endpoint, body, headers, this.settings)
-    return { plan, keys: cacheKeys(endpoint, body, this.settings.context, query) }
+    return { plan, keys: cacheKeys(endpoint, body, this.settings.context, query, group) }
   }
 
   async exact(keys: CacheKeys): Promise<Hit | undefined> {
@@ -131,6 +132,7 @@ export class AnswerCache {
         answer,
         embedding,
         embeddingModel: embedding ? this.embedder.model : undefined,
+        group: keys.group,
       })
     )
     if (entry && !embedding && this.canMatchByMeaning(keys)) {

@@ -28,6 +28,8 @@ export interface CacheKeys {
   partition: string
   /** The text matched by meaning; absent when only exact hits are safe (tool results, images, embeddings). */
   semanticText?: string
+  /** The cache group the entry belongs to (the key that paid for it decides). */
+  group?: string
 }
 
 /** JSON with object keys sorted at every level, so field order never splits a key. */
@@ -74,9 +76,18 @@ const SYSTEM_ROLES = new Set(['system', 'developer'])
 
 /**
  * `query` is the request's query string (`?api-version=…`), which upstreams may read: it splits the keys.
- * An empty one adds nothing, so keys of requests without one are those earlier versions made.
+ * An empty one adds nothing, so keys of requests without one are those earlier versions made. `group` is
+ * the cache group of the calling key (`shared`, `private:<name>`, `group:<word>`).
  */
-export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: CacheContext, query = ''): CacheKeys {
+export function cacheKeys(endpoint: CachedEndpoint, body: JsonObject, context: CacheContext, query = '', group = 'shared'): CacheKeys {
+  const keys = ungroupedKeys(endpoint, body, context, query)
+  if (group === 'shared') return { ...keys, group }
+  // Another group's entries can be neither an exact nor a semantic hit: both keys carry the group. Shared
+  // keys carry nothing, so entries made before groups existed are the shared group's.
+  return { ...keys, group, exact: sha256(`${group}\n${keys.exact}`), partition: sha256(`${group}\n${keys.partition}`) }
+}
+
+function ungroupedKeys(endpoint: CachedEndpoint, body: JsonObject, context: CacheContext, query: string): CacheKeys {
   const q = query && query !== '?' ? query : undefined
   switch (endpoint) {
     case 'embeddings':

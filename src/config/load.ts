@@ -3,6 +3,7 @@
 
 import { readConfigFile } from './file'
 import { CHECKS, SETTINGS, isSetting, type AnySetting, type Config, type Env, type Setting, type Sources } from './settings'
+import { readKeys } from './keys'
 import { envUpstream, readUpstreams, shownName } from './upstreams'
 
 export { DEFAULT_SIMILARITY_THRESHOLD, type CacheContext, type Config, type Env } from './settings'
@@ -71,9 +72,11 @@ function applyFile(config: Config, env: Env, problems: string[]) {
   const document = file?.document ?? {}
   if (file) {
     for (const section of Object.keys(document)) {
-      if (section !== 'upstreams') problems.push(`${file.source}: unknown section ${shownName(section)} (upstreams: is what it may hold)`)
+      if (section !== 'upstreams' && section !== 'keys') problems.push(`${file.source}: unknown section ${shownName(section)} (upstreams: and keys: are what it may hold)`)
     }
   }
+  config.keys = file && document.keys !== undefined ? readKeys(document.keys, file.source, problems) : []
+  if (config.keys.length > 0) config.notes.push(`config: proxy keys ${config.keys.map((k) => k.name).join(', ')} from ${file!.source}`)
   if (file && document.upstreams !== undefined) {
     config.upstreams = readUpstreams(document.upstreams, file.source, problems)
     const names = config.upstreams.map((u) => u.name).join(', ')

@@ -3,6 +3,7 @@
 // added here is loaded, listed and checked against both READMEs without being written anywhere else.
 
 import { bool, fraction, httpUrl, int, list, oneOf, origins, prices, size, text, verbatim, type Parser } from './parse'
+import type { KeyConfig } from './key-settings'
 import { ENV_UPSTREAM, type UpstreamConfig } from './upstreams'
 
 export type Env = Record<string, string | undefined>
@@ -230,6 +231,8 @@ type ConfigOf<G> = { [K in Exclude<keyof G, Unset<G>>]: ValueOf<G[K]> } & { [K i
 export interface Config extends ConfigOf<typeof SETTINGS> {
   /** Where requests go: the config file's upstreams, or the one upstream of the environment. */
   upstreams: UpstreamConfig[]
+  /** The named proxy keys of the config file. */
+  keys: KeyConfig[]
   /** What the start-up log says about where upstreams (and keys) come from. */
   notes: string[]
 }
@@ -251,8 +254,8 @@ export const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [
     upstreams.some((u) => u.keys.length > 0)
       ? undefined
       : 'OPENAI_KEY (or OPENAI_API_KEY) is required: the upstream API key, e.g. OPENAI_KEY=sk-... (or upstreams: with keys in CONFIG_FILE / PROXY_CONFIG)',
-  ({ proxyKeys }) =>
-    proxyKeys.length > 0
+  ({ proxyKeys, keys }) =>
+    proxyKeys.length > 0 || keys.length > 0
       ? undefined
       : 'PROXY_KEY is required so the proxy never becomes an open relay: set one or more client keys, comma-separated, ' +
         'e.g. PROXY_KEY=$(openssl rand -hex 24)',
@@ -263,10 +266,14 @@ export const CHECKS: ReadonlyArray<(config: Config) => string | undefined> = [
       ? 'PROXY_KEY must differ from OPENAI_KEY: clients would hold the real key'
       : `PROXY_KEY must differ from every key of upstream "${clash.name}": clients would hold the real key`
   },
+  ({ upstreams, keys, proxyKeys }) => {
+    const clash = keys.find((k) => proxyKeys.includes(k.key) || upstreams.some((u) => u.keys.includes(k.key)))
+    return clash ? `key "${clash.name}" must differ from every PROXY_KEY and every upstream key` : undefined
+  },
   ...(['metricsKey', 'adminKey'] as const).map((field) => (config: Config) => {
     const key = config[field]
-    if (key && (config.upstreams.some((u) => u.keys.includes(key)) || config.proxyKeys.includes(key))) {
-      return `${SETTINGS[field].env} must differ from every upstream key and every PROXY_KEY`
+    if (key && (config.upstreams.some((u) => u.keys.includes(key)) || config.proxyKeys.includes(key) || config.keys.some((k) => k.key === key))) {
+      return `${SETTINGS[field].env} must differ from every upstream key and every proxy key`
     }
   }),
 ]

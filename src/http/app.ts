@@ -10,6 +10,7 @@ import { errorHandler } from './plugins/error-handler'
 import { requestId } from './plugins/request-id'
 import type { RequestContexts } from './request-contexts'
 import { adminCacheRoutes } from './routes/admin-cache'
+import { adminKeysRoutes, type AdminKeysDeps } from './routes/admin-keys'
 import { healthRoutes } from './routes/health'
 import { openaiRoutes } from './routes/openai'
 import { statsRoutes } from './routes/stats'
@@ -24,10 +25,11 @@ export interface AppParts {
   cache?: AnswerCache
   /** Without it there is no /stats or /metrics. */
   stats?: StatsRecorder
+  keys: Omit<AdminKeysDeps, 'config'>
 }
 
 /** The routes and plugins, from parts made elsewhere (compose.ts); no I/O happens here. */
-export function createApp({ config, log, contexts, api, cache, stats }: AppParts) {
+export function createApp({ config, log, contexts, api, cache, stats, keys }: AppParts) {
   return new Elysia()
     .use(errorHandler(log))
     .use(requestId(contexts))
@@ -37,6 +39,7 @@ export function createApp({ config, log, contexts, api, cache, stats }: AppParts
     .use(statusPageRoutes)
     .use(stats ? statsRoutes(stats, config) : new Elysia({ name: 'no-stats' }))
     .use(adminCacheRoutes(config, cache))
+    .use(adminKeysRoutes({ config, ...keys }))
     .use(openaiRoutes(contexts, api))
 }
 

@@ -83,6 +83,9 @@ export function isAmbiguousPath(pathname: string): boolean {
 
 export const isOwnPath = (pathname: string) => OWN_PATH.test(pathname)
 
+/** OpenAI's organization/admin API: never forwarded, not even for a key allowed `all` (DESIGN §1.3). */
+export const isOrganizationPath = (path: string) => /^\/organization(?:[/?]|$)/.test(path)
+
 /** The API group of a path below the base URL (`/files/abc`), or undefined when it is not OpenAI's API. */
 export function apiGroupOf(path: string): ApiGroup | undefined {
   const pathname = path.split('?')[0]!.replace(/(?<=.)\/$/, '')

@@ -1,7 +1,7 @@
 import type { Authenticate } from '../auth/client-key'
 import type { ModelCatalog } from '../upstream/model-catalog'
-import { unknownPath } from '../errors'
-import { apiGroupOf, endpointOf, isAmbiguousPath, isOwnPath, requestTarget, upstreamPath } from '../openai/endpoints'
+import { endpointNotAllowed, modelNotFound, unknownPath } from '../errors'
+import { apiGroupOf, endpointOf, isAmbiguousPath, isOrganizationPath, isOwnPath, requestTarget, upstreamPath, type ApiGroup } from '../openai/endpoints'
 import type { RequestContext } from './context'
 import { modelCall, type ModelCallDeps } from './model-call'
 import { passThrough } from './passthrough'
@@ -17,24 +17,30 @@ export interface ApiCallDeps extends ModelCallDeps {
 export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCallDeps): Promise<Response> {
   const key = deps.authenticate(request, ctx.ip)
   ctx.client = key.hash
-  const path = routeOf(request)
+  const { path, group } = routeOf(request)
+  // A path outside OpenAI's API is forwarded only for a key allowed `all`; otherwise it does not exist.
+  if (!key.allow(group)) throw group === undefined ? unknownPath() : endpointNotAllowed(group)
   const endpoint = endpointOf(request.method, path)
   ctx.endpoint = endpoint ?? 'other'
   if (endpoint) return modelCall(ctx, request, { endpoint, path }, key, deps)
   if (request.method === 'GET' && path.split('?')[0]!.replace(/\/$/, '') === '/models') {
-    return Response.json({ object: 'list', data: await deps.catalog.models() })
+    const models = await deps.catalog.models()
+    return Response.json({ object: 'list', data: key.models ? models.filter((m) => key.models!(m.id)) : models })
   }
+  const named = /^\/models\/([^/?]+)/.exec(path)
+  if (named && key.models && !key.models(decodeURIComponent(named[1]!))) throw modelNotFound(decodeURIComponent(named[1]!))
   return passThrough(ctx, request, path, key, { ...deps, maxBodySize: deps.config.maxBodySize })
 }
 
 /**
- * The path below the base URL, when it is OpenAI's API. A path spelled so that an upstream could read it as
- * another one (`//`, `%2F`) is refused rather than normalised, so nothing skips validation or the cap.
+ * The path below the base URL, and its API group (none: outside OpenAI's API). A path spelled so that an
+ * upstream could read it as another one (`//`, `%2F`) is refused rather than normalised, so nothing skips
+ * validation or the cap; the proxy's own paths and OpenAI's organization API are never forwarded.
  */
-function routeOf(request: Request): string {
+function routeOf(request: Request): { path: string; group?: ApiGroup } {
   const target = requestTarget(request.url)
   if (isAmbiguousPath(target.pathname) || isOwnPath(target.pathname)) throw unknownPath()
   const path = upstreamPath(target)
-  if (!apiGroupOf(path)) throw unknownPath()
-  return path
+  if (isOrganizationPath(path)) throw unknownPath()
+  return { path, group: apiGroupOf(path) }
 }

@@ -38,14 +38,15 @@ export interface ModelRoute {
 
 export async function modelCall(ctx: RequestContext, request: Request, route: ModelRoute, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
   const body = await prepareBody(ctx, request, route.endpoint, key, deps.config)
-  // Nothing is looked up, counted or forwarded for a model no upstream serves.
-  if (typeof body.model === 'string' && !deps.pool.serves(body.model)) throw modelNotFound(body.model)
+  // Nothing is looked up, counted or forwarded for a model the key may not use or no upstream serves.
+  if (typeof body.model === 'string' && (!deps.pool.serves(body.model) || (key.models && !key.models(body.model)))) throw modelNotFound(body.model)
+  if (typeof body.model !== 'string' && key.models) throw modelNotFound('(none)')
   const { cache } = deps
   if (!CACHEABLE.has(route.endpoint)) return forward(ctx, request, route, body, (await admit(ctx, key, deps.gatekeeper)).headers, deps)
   const endpoint = route.endpoint as CachedEndpoint
   if (!cache) return bypass(ctx, request, { ...route, endpoint }, body, key, deps)
 
-  const { plan, keys } = cache.plan(endpoint, body, request.headers, queryOf(route.path))
+  const { plan, keys } = cache.plan(endpoint, body, request.headers, queryOf(route.path), key.cacheGroup)
   ctx.cache = plan.lookup ? 'MISS' : 'BYPASS'
 
   const exact = plan.lookup ? await cache.exact(keys) : undefined

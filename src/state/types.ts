@@ -75,6 +75,8 @@ export interface NewEntry {
   answer: StoredAnswer
   embedding?: Float32Array
   embeddingModel?: string
+  /** The cache group of the key that paid for it: `shared` (also for entries made before groups). */
+  group?: string
 }
 
 export interface CacheEntry extends NewEntry {
@@ -97,6 +99,7 @@ export interface Candidate {
 export interface EntryFilter {
   text?: string
   model?: string
+  group?: string
   maxAgeSeconds?: number
   minAgeSeconds?: number
   limit: number
@@ -107,6 +110,7 @@ export interface EntrySummary {
   id: number
   endpoint: CachedEndpoint
   model: string
+  group: string
   prompt: string | null
   createdAt: string
   lastHitAt: string

@@ -1,5 +1,6 @@
-// Imports run one way (DESIGN §3): http → pipeline → auth/limits/upstream/cache/stats → openai/state →
-// errors/config/log. No folder imports a folder that imports it back, no file is part of an import cycle, and
+// Imports run one way (DESIGN §3): http → pipeline → auth/limits/upstream/cache/stats → state/config →
+// openai/errors/log. (openai/ is pure knowledge of OpenAI's API, the endpoint list among it, which the config
+// validates against: it sits below config.) No folder imports a folder that imports it back, no file is part of an import cycle, and
 // no module imports one of a higher layer.
 
 import { describe, expect, test } from 'bun:test'
@@ -19,10 +20,10 @@ const LAYERS: Record<string, number> = {
   upstream: 2,
   cache: 2,
   stats: 2,
-  openai: 1,
   state: 1,
+  config: 1,
+  openai: 0,
   errors: 0,
-  config: 0,
   log: 0,
   version: 0,
 }

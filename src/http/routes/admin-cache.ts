@@ -46,6 +46,7 @@ export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'
           const { total, data } = await entries().list({
             text: query.q || undefined,
             model: query.model || undefined,
+            group: query.group || undefined,
             maxAgeSeconds: intParam(query.max_age, 'max_age', undefined),
             minAgeSeconds: intParam(query.min_age, 'min_age', undefined),
             limit: intParam(query.limit, 'limit', 50, 1000)!,
@@ -58,8 +59,8 @@ export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'
             ...secured,
             summary: 'List or search cached entries',
             ...answers('A page of entries: `{ object, total, data }`', { '400': { description: 'A bad query parameter' } }),
-            description: 'Newest first. `q` searches the question text, `model` filters by model, `max_age`/`min_age` by age in seconds; `limit` (≤ 1000) and `offset` page.',
-            parameters: ['q', 'model', 'max_age', 'min_age', 'limit', 'offset'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+            description: 'Newest first. `q` searches the question text, `model` filters by model, `group` by cache group (shared, private:<key name>, group:<word>), `max_age`/`min_age` by age in seconds; `limit` (≤ 1000) and `offset` page.',
+            parameters: ['q', 'model', 'group', 'max_age', 'min_age', 'limit', 'offset'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
           },
         }
       )

@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { usageOf } from '../../openai/answer'
 import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from '../types'
-import { CACHE_SCHEMA, entryOf, summaryOf, type EntryRow, type SummaryRow } from './cache-schema'
+import { CACHE_MIGRATIONS, CACHE_SCHEMA, entryOf, summaryOf, type EntryRow, type SummaryRow } from './cache-schema'
 import { openDatabase } from './open'
 import { packVector, unpackVector } from './vectors'
 
@@ -34,18 +34,20 @@ export class SqliteCacheEntries implements CacheEntryStore {
   ) {
     this.now = options.now ?? Date.now
     db.exec(CACHE_SCHEMA)
+    const columns = new Set(db.query<{ name: string }, []>('PRAGMA table_info(entries)').all().map((c) => c.name))
+    for (const migration of CACHE_MIGRATIONS) if (!columns.has(migration.column)) db.run(migration.add)
     this.statements = {
       // An exact hit never uses the question's embedding: not reading its 3 KB was 17% of a hit's CPU.
       byKey: db.query<EntryRow, [string]>(
-        `SELECT id, key, partition, endpoint, model, prompt, answer, NULL AS embedding, embedding_model, created_at, last_hit_at, hits
+        `SELECT id, key, partition, endpoint, model, prompt, answer, NULL AS embedding, embedding_model, created_at, last_hit_at, hits, cache_group
          FROM entries WHERE key = ?`
       ),
       byId: db.query<EntryRow, [number]>('SELECT * FROM entries WHERE id = ?'),
       idByKey: db.query<{ id: number }, [string]>('SELECT id FROM entries WHERE key = ?'),
       insert: db.query<{ id: number }, any[]>(
         `INSERT INTO entries (key, partition, endpoint, model, prompt, answer, embedding, embedding_model,
-           prompt_tokens, completion_tokens, created_at, last_hit_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+           prompt_tokens, completion_tokens, created_at, last_hit_at, cache_group)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
       ),
       deleteId: db.query<{ id: number }, [number]>('DELETE FROM entries WHERE id = ? RETURNING id'),
       touch: db.query('UPDATE entries SET last_hit_at = ?, hits = hits + ? WHERE id = ?'),
@@ -119,14 +121,15 @@ export class SqliteCacheEntries implements CacheEntryStore {
         usage?.prompt_tokens ?? 0,
         usage?.completion_tokens ?? 0,
         now,
-        now
+        now,
+        entry.group ?? 'shared'
       )!.id
     })()
     this.size += 1 - replaced.length
     this.removed(replaced)
     if (entry.embedding && entry.embeddingModel) this.emit({ kind: 'added', id, embedding: entry.embedding, model: entry.embeddingModel })
     if (this.size > this.options.maxEntries) this.removeLeastRecent(this.size - this.options.maxEntries)
-    return { ...entry, id, createdAt: now, lastHitAt: now, hits: 0 }
+    return { ...entry, group: entry.group ?? 'shared', id, createdAt: now, lastHitAt: now, hits: 0 }
   }
 
   /**
@@ -193,6 +196,10 @@ export class SqliteCacheEntries implements CacheEntryStore {
       where.push('model = ?')
       params.push(filter.model)
     }
+    if (filter.group) {
+      where.push('cache_group = ?')
+      params.push(filter.group)
+    }
     if (filter.maxAgeSeconds !== undefined) {
       where.push('created_at >= ?')
       params.push(this.now() - filter.maxAgeSeconds * 1000)
@@ -205,7 +212,7 @@ export class SqliteCacheEntries implements CacheEntryStore {
     const total = this.db.query<{ n: number }, any[]>(`SELECT COUNT(*) AS n FROM entries ${clause}`).get(...params)!.n
     const rows = this.db
       .query<SummaryRow, any[]>(
-        `SELECT id, endpoint, model, prompt, created_at, last_hit_at, hits, prompt_tokens, completion_tokens, embedding IS NOT NULL AS embedded
+        `SELECT id, endpoint, model, cache_group, prompt, created_at, last_hit_at, hits, prompt_tokens, completion_tokens, embedding IS NOT NULL AS embedded
          FROM entries ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`
       )
       .all(...params, filter.limit, filter.offset)

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS entries (
   completion_tokens INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   last_hit_at INTEGER NOT NULL,
-  hits INTEGER NOT NULL DEFAULT 0
+  hits INTEGER NOT NULL DEFAULT 0,
+  cache_group TEXT NOT NULL DEFAULT 'shared'
 );
 CREATE INDEX IF NOT EXISTS entries_last_hit ON entries (last_hit_at);
 CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
@@ -27,6 +28,9 @@ CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
 -- the pages of a rebuild come from here instead of a scan of every row's 3 KB embedding (6 s at 1M entries).
 CREATE INDEX IF NOT EXISTS entries_vectors ON entries (embedding_model) WHERE embedding IS NOT NULL;
 `
+
+/** Files of round 1 have no cache_group column: their entries are the shared group's. */
+export const CACHE_MIGRATIONS = [{ column: 'cache_group', add: "ALTER TABLE entries ADD COLUMN cache_group TEXT NOT NULL DEFAULT 'shared'" }]
 
 export interface EntryRow {
   id: number
@@ -41,6 +45,7 @@ export interface EntryRow {
   created_at: number
   last_hit_at: number
   hits: number
+  cache_group: string
 }
 
 export function entryOf(row: EntryRow): CacheEntry {
@@ -57,6 +62,7 @@ export function entryOf(row: EntryRow): CacheEntry {
     createdAt: row.created_at,
     lastHitAt: row.last_hit_at,
     hits: row.hits,
+    group: row.cache_group,
   }
 }
 
@@ -64,6 +70,7 @@ export interface SummaryRow {
   id: number
   endpoint: CachedEndpoint
   model: string
+  cache_group: string
   prompt: string | null
   created_at: number
   last_hit_at: number
@@ -77,6 +84,7 @@ export const summaryOf = (row: SummaryRow): EntrySummary => ({
   id: row.id,
   endpoint: row.endpoint,
   model: row.model,
+  group: row.cache_group,
   prompt: row.prompt,
   createdAt: new Date(row.created_at).toISOString(),
   lastHitAt: new Date(row.last_hit_at).toISOString(),

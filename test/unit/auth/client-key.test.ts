@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'bun:test'
 import { apiError } from '../../helpers/api-error'
 import { authenticator } from '../../../src/auth/client-key'
+import { KeyRing } from '../../../src/auth/key-ring'
+import { MemoryKeys } from '../../../src/state/memory/keys'
 
 const KEY = 'proxy-key-alpha-0123456789'
 const SOCKET = '203.0.113.9'
@@ -10,10 +12,12 @@ const request = (headers: Record<string, string> = {}) => new Request('http://pr
 const hashOf = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 8)
 
 /** A PROXY_KEY configuration: the limits are passed through as they are. */
-const config = (proxyKeys: string[], trustProxy = 0) => ({ proxyKeys, trustProxy, modelRateLimit: 0, maxOutputTokens: 0 })
+const config = (proxyKeys: string[], trustProxy = 0) => ({ proxyKeys, trustProxy, modelRateLimit: 0, maxOutputTokens: 0, keys: [] })
+/** The gate of round 1: PROXY_KEY keys only, no named keys. */
+const gateFor = (c: ReturnType<typeof config>) => authenticator(new KeyRing(c, new MemoryKeys()), c)
 
 describe('authenticator: accepted keys', () => {
-  const gate = authenticator(config([KEY]))
+  const gate = gateFor(config([KEY]))
   const expected = { id: `ip:${SOCKET}`, hash: hashOf(`ip:${SOCKET}`) }
 
   test.each([
@@ -38,7 +42,7 @@ describe('authenticator: accepted keys', () => {
 })
 
 describe('authenticator: refused keys', () => {
-  const gate = authenticator(config([KEY, 'proxy-key-beta']))
+  const gate = gateFor(config([KEY, 'proxy-key-beta']))
   const WRONG = 'sk-wrong-presented-key-987654321'
 
   test.each([
@@ -90,7 +94,7 @@ describe('authenticator: refused keys', () => {
 
 describe('authenticator: client identity', () => {
   test('one shared key: one client per address', () => {
-    const gate = authenticator(config([KEY]))
+    const gate = gateFor(config([KEY]))
     const a = gate(request({ authorization: `Bearer ${KEY}` }), '198.51.100.1')
     const b = gate(request({ authorization: `Bearer ${KEY}` }), '198.51.100.2')
     const a2 = gate(request({ 'x-api-key': KEY }), '198.51.100.1')
@@ -101,13 +105,13 @@ describe('authenticator: client identity', () => {
   })
 
   test('one shared key behind a trusted proxy: the address comes from X-Forwarded-For', () => {
-    const gate = authenticator(config([KEY], 1))
+    const gate = gateFor(config([KEY], 1))
     const client = gate(request({ authorization: `Bearer ${KEY}`, 'x-forwarded-for': '6.6.6.6, 192.0.2.44' }), '10.0.0.2')
     expect(client.id).toBe('ip:192.0.2.44')
   })
 
   test('several keys: one client per key index, whatever the address', () => {
-    const gate = authenticator(config(['key-zero', 'key-one', 'key-two']))
+    const gate = gateFor(config(['key-zero', 'key-one', 'key-two']))
     expect(gate(request({ authorization: 'Bearer key-zero' }), '198.51.100.1')).toMatchObject({ id: 'key:0', hash: hashOf('key:0') })
     expect(gate(request({ 'x-api-key': 'key-one' }), '198.51.100.1')).toMatchObject({ id: 'key:1', hash: hashOf('key:1') })
     expect(gate(request({ 'api-key': 'key-two' }), '198.51.100.2')).toMatchObject({ id: 'key:2', hash: hashOf('key:2') })
@@ -115,7 +119,7 @@ describe('authenticator: client identity', () => {
   })
 
   test('the id never contains the key itself', () => {
-    const gate = authenticator(config(['key-zero', 'key-one']))
+    const gate = gateFor(config(['key-zero', 'key-one']))
     const client = gate(request({ authorization: 'Bearer key-one' }), SOCKET)
     expect(client.id).not.toContain('key-one')
     expect(client.hash).not.toContain('key-one')

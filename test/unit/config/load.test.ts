@@ -48,6 +48,7 @@ describe('loadConfig defaults', () => {
       adminKey: undefined,
       modelPrices: {},
       upstreams: [{ name: 'default', baseUrl: 'https://api.openai.com/v1', keys: [REAL], models: ['*'], modelMap: {}, priority: 0, weight: 1 }],
+      keys: [],
       notes: [],
     })
   })

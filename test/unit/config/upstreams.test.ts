@@ -105,14 +105,14 @@ upstreams:
   test('not YAML, not a mapping, an unknown section, an unreadable path', () => {
     expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'upstreams: [name: a' })).toEqual(['PROXY_CONFIG is not valid YAML'])
     expect(problems({ ...env, PROXY_CONFIG: '- a\n- b' })[0]).toBe('PROXY_CONFIG must be a mapping with upstreams: and/or keys:')
-    expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'users: []' })).toEqual(['PROXY_CONFIG: unknown section "users" (upstreams: is what it may hold)'])
+    expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'users: []' })).toEqual(['PROXY_CONFIG: unknown section "users" (upstreams: and keys: are what it may hold)'])
     expect(problems({ ...env, OPENAI_KEY: KEY_A, CONFIG_FILE: '/nonexistent/proxy.yaml' })).toEqual(['CONFIG_FILE (/nonexistent/proxy.yaml) cannot be read (ENOENT)'])
   })
 
   test('a PROXY_KEY or ADMIN_KEY equal to a file upstream key is refused, naming the upstream, not the key', () => {
     const found = problems({ ...env, PROXY_KEY: KEY_D, ADMIN_KEY: KEY_A, PROXY_CONFIG: TWO })
     expect(found).toContain('PROXY_KEY must differ from every key of upstream "deepseek": clients would hold the real key')
-    expect(found).toContain('ADMIN_KEY must differ from every upstream key and every PROXY_KEY')
+    expect(found).toContain('ADMIN_KEY must differ from every upstream key and every proxy key')
   })
 })
 
