@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { authenticator } from './auth/client-key'
 import { KeyRing } from './auth/key-ring'
@@ -7,6 +8,8 @@ import type { Config } from './config/load'
 import { createApp, type App } from './http/app'
 import { RequestContexts } from './http/request-contexts'
 import { Gatekeeper } from './limits/gatekeeper'
+import { UsageReports } from './limits/usage-report'
+import { DEFAULT_PRICES } from './openai/prices'
 import type { LogSink } from './log/sink'
 import { MemoryInFlight } from './state/memory/in-flight'
 import { MemoryKeyHealth } from './state/memory/key-health'
@@ -17,6 +20,17 @@ import { SqliteCacheEntries } from './state/sqlite/cache-entries'
 import { SqliteKeys } from './state/sqlite/keys'
 import { SqliteStats } from './state/sqlite/stats'
 import { SqliteUsage } from './state/sqlite/usage'
+import { RedisBudgets } from './state/redis/budgets'
+import { RedisCacheEntries } from './state/redis/cache-entries'
+import { RedisConnection } from './state/redis/connection'
+import { FallbackBudgets, FallbackKeyHealth, FallbackRateLimits, FallbackStats, FallbackUsage } from './state/redis/fallback'
+import { RedisInFlight } from './state/redis/in-flight'
+import { RedisKeyHealth } from './state/redis/key-health'
+import { RedisKeys } from './state/redis/keys'
+import { RedisRateLimits } from './state/redis/rate-limits'
+import { ReplicaRegistry } from './state/redis/replicas'
+import { RedisStats } from './state/redis/stats'
+import { RedisUsage } from './state/redis/usage'
 import type { StateStores } from './state/types'
 import { StatsRecorder } from './stats/recorder'
 import type { EmbeddingsSource } from './cache/semantic/embedder'
@@ -54,22 +68,22 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     throw new StartError(`DATA_DIR "${config.dataDir}" cannot be created (${(error as NodeJS.ErrnoException).code}); set DATA_DIR to a writable folder`)
   }
   const file = (name: string) => join(config.dataDir, name)
-  const accounts = openAccounts(file('keys.sqlite'), (line) => log(`keys: ${line}`))
-  const stores: StateStores = {
+  const accounts = config.redisUrl ? undefined : openAccounts(file('keys.sqlite'), (line) => log(`keys: ${line}`))
+  const shared = config.redisUrl ? await openRedis(config.redisUrl, log) : undefined
+  const stores: StateStores = shared?.stores ?? {
     rateLimits: new MemoryRateLimits(),
     inFlight: new MemoryInFlight(),
     keyHealth: new MemoryKeyHealth(),
     stats: SqliteStats.open(file('stats.sqlite'), (line) => log(`stats: ${line}`)),
-    usage: new SqliteUsage(accounts),
-    budgets: new SqliteBudgets(accounts),
-    keys: new SqliteKeys(accounts),
-    cacheEntries: config.cache.allowed
-      ? SqliteCacheEntries.open(file('cache.sqlite'), {
-          ttlMs: config.cache.ttlSeconds * 1000,
-          maxEntries: config.cache.maxEntries,
-          log: (line) => log(`cache: ${line}`),
-        })
-      : undefined,
+    usage: new SqliteUsage(accounts!),
+    budgets: new SqliteBudgets(accounts!),
+    keys: new SqliteKeys(accounts!),
+  }
+  if (config.cache.allowed) {
+    const bounds = { ttlMs: config.cache.ttlSeconds * 1000, maxEntries: config.cache.maxEntries }
+    stores.cacheEntries = shared
+      ? new RedisCacheEntries(shared.redis, REDIS_PREFIX, bounds)
+      : SqliteCacheEntries.open(file('cache.sqlite'), { ...bounds, log: (line) => log(`cache: ${line}`) })
   }
 
   for (const note of config.notes) log(note)
@@ -93,9 +107,11 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     cacheEnabled: !!cache,
     cacheEntries: cache ? () => cache.count() : undefined,
     upstreams: () => pool.health(),
+    replicas: shared ? () => shared.replicas.seen() : undefined,
     log,
   })
   const ring = await KeyRing.open(config, stores.keys)
+  const reports = new UsageReports(stores.usage, stores.budgets)
   const contexts = new RequestContexts()
   const app = createApp({
     config,
@@ -103,11 +119,12 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     contexts,
     cache,
     stats,
-    keys: { store: stores.keys, ring },
+    keys: { store: stores.keys, ring, reports },
     api: {
       config,
       authenticate: authenticator(ring, config),
-      gatekeeper: new Gatekeeper(stores.rateLimits),
+      reports,
+      gatekeeper: new Gatekeeper({ rateLimits: stores.rateLimits, budgets: stores.budgets, usage: stores.usage, prices: { ...DEFAULT_PRICES, ...config.modelPrices } }),
       pool,
       catalog: new ModelCatalog(pool, log),
       cache,
@@ -126,7 +143,9 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
       await cache?.close()
       await stats.close()
       await stores.keys.close()
-      accounts.close()
+      accounts?.close()
+      shared?.replicas.close()
+      shared?.redis.close()
     },
   }
 }
@@ -184,4 +203,28 @@ function embeddingsSource(config: Config, pool: UpstreamPool, log: LogSink, opti
       return answer.response
     },
   }
+}
+
+/** Every key of a deployment starts with this, so one Redis database holds nothing else of ours unprefixed. */
+const REDIS_PREFIX = 'pgpt:'
+
+/**
+ * The stores of a replica sharing state through Redis. Limits, budget reservations and key health fall
+ * back to the replica's own memory while Redis is away; usage and statistics are kept until it is back.
+ */
+async function openRedis(url: string, log: LogSink) {
+  const redis = new RedisConnection(url, log)
+  if (!(await redis.connect())) log('redis: not reachable at start; the replica serves on its own until it is')
+  else log('redis: connected; state is shared with the other replicas')
+  const replica = `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 4)}`
+  const stores: StateStores = {
+    rateLimits: new FallbackRateLimits(redis, new RedisRateLimits(redis, REDIS_PREFIX)),
+    inFlight: new RedisInFlight(redis, REDIS_PREFIX, replica),
+    keyHealth: new FallbackKeyHealth(redis, new RedisKeyHealth(redis, REDIS_PREFIX)),
+    stats: new FallbackStats(redis, new RedisStats(redis, REDIS_PREFIX)),
+    usage: new FallbackUsage(redis, new RedisUsage(redis, REDIS_PREFIX)),
+    budgets: new FallbackBudgets(redis, new RedisBudgets(redis, REDIS_PREFIX)),
+    keys: new RedisKeys(redis, REDIS_PREFIX),
+  }
+  return { redis, stores, replicas: new ReplicaRegistry(redis, REDIS_PREFIX, replica) }
 }

@@ -17,6 +17,13 @@ export interface ClientKey {
   id: string
   /** What the access log calls the client: the name, or a short hash of `id`. */
   hash: string
+  /** Whose usage and budget: the name, or `proxy-key:<fingerprint>`. */
+  account: string
+  /**
+   * Named keys (and any with a budget) have their usage kept: their answers are read for the tokens they
+   * used. PROXY_KEY keys are round 1's: forwarded as before, counted in /stats only.
+   */
+  metered: boolean
   /** Requests per minute that reach a model; 0 = no limit. */
   rateLimit: number
   /** Cap on output tokens; 0 = no cap. */
@@ -50,6 +57,8 @@ export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 
       name: entry.name,
       id,
       hash: entry.name ?? shortHash(id),
+      account: entry.account,
+      metered: entry.name !== undefined || entry.budget !== undefined,
       rateLimit: entry.rateLimit,
       maxOutputTokens: entry.maxOutputTokens,
       cacheGroup: entry.cacheGroup,

@@ -20,6 +20,8 @@ export interface RingEntry {
   name?: string
   /** PROXY_KEY keys: their position, for a per-key bucket when there are several. */
   index?: number
+  /** Whose usage and budget: the name, or `proxy-key:<fingerprint>` for a PROXY_KEY key. */
+  account: string
   settings: KeySettings
   rateLimit: number
   maxOutputTokens: number
@@ -48,12 +50,14 @@ export class KeyRing {
   ) {
     this.entries = this.build([])
     // Another replica's change, or this one's: picked up for the next request.
-    this.unsubscribe = store.subscribe(() => void this.reload())
+    // A failed reload (Redis away) keeps the keys known so far.
+    this.unsubscribe = store.subscribe(() => void this.reload().catch(() => {}))
   }
 
   static async open(config: Pick<Config, 'proxyKeys' | 'keys' | 'modelRateLimit' | 'maxOutputTokens'>, store: KeyStore): Promise<KeyRing> {
     const ring = new KeyRing(config, store)
-    await ring.reload()
+    // Without the store (Redis away at start) the keys of PROXY_KEY and the file work meanwhile.
+    await ring.reload().catch(() => {})
     return ring
   }
 
@@ -74,9 +78,11 @@ export class KeyRing {
   private build(stored: StoredKey[]): Map<string, RingEntry> {
     const entries = new Map<string, RingEntry>()
     this.config.proxyKeys.forEach((key, index) => {
-      entries.set(hashKey(key), {
+      const hash = hashKey(key)
+      entries.set(hash, {
         source: 'env',
         index,
+        account: `proxy-key:${hash.slice(0, 8)}`,
         settings: {},
         rateLimit: this.config.modelRateLimit,
         maxOutputTokens: this.config.maxOutputTokens,
@@ -99,6 +105,7 @@ export class KeyRing {
     return {
       source,
       name,
+      account: name,
       settings,
       rateLimit: settings.rate_limit ?? this.config.modelRateLimit,
       maxOutputTokens: settings.max_output_tokens ?? this.config.maxOutputTokens,

@@ -72,6 +72,20 @@ export const httpUrl: Parser<string> = {
   },
 }
 
+/** redis:// or rediss://, with an optional password and database index; a bad one is never quoted (it may hold a password). */
+export const redisUrl: Parser<string> = {
+  parse(raw, name) {
+    const trimmed = raw.trim()
+    try {
+      const parsed = new URL(trimmed)
+      const db = parsed.pathname.replace(/^\//, '')
+      if ((parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') && parsed.hostname && (db === '' || /^\d+$/.test(db))) return ok(trimmed)
+    } catch {}
+    return problem(`${name} must be a URL like redis://:password@host:6379/0 or rediss://… (the value is not shown: it may hold a password)`)
+  },
+  show: () => 'set',
+}
+
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 }
 
 /** Bytes, or a number with k/kb, m/mb or g/gb (powers of 1024). */

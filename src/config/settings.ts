@@ -2,7 +2,7 @@
 // `--help` and the README test all read it, and the `Config` type is derived from its shape, so a setting
 // added here is loaded, listed and checked against both READMEs without being written anywhere else.
 
-import { bool, fraction, httpUrl, int, list, oneOf, origins, prices, size, text, verbatim, type Parser } from './parse'
+import { bool, fraction, httpUrl, int, list, oneOf, origins, prices, redisUrl, size, text, verbatim, type Parser } from './parse'
 import type { KeyConfig } from './key-settings'
 import { ENV_UPSTREAM, type UpstreamConfig } from './upstreams'
 
@@ -189,6 +189,13 @@ export const SETTINGS = {
     help: 'most answers one request may ask for: max(n, best_of) × prompts; more gets 400',
     parse: int(1, 128),
   }),
+  redisUrl: setting<string | undefined>({
+    env: 'REDIS_URL',
+    default: undefined,
+    shown: 'unset (one process)',
+    help: 'redis:// or rediss:// URL: replicas share limits, budgets, usage, key health, keys and the cache through it',
+    parse: redisUrl,
+  }),
   dataDir: setting({ env: 'DATA_DIR', default: './data', help: 'SQLite database and vector index', parse: text }),
   /** `'*'` allows any origin (browser extensions have unpredictable ids). */
   corsOrigins: setting({
@@ -218,7 +225,7 @@ export const SETTINGS = {
     env: 'MODEL_PRICES',
     default: {},
     shown: 'built-in table',
-    help: 'JSON {"model":{"input":USD,"output":USD}} per million tokens, for the savings estimate',
+    help: 'JSON {"model":{"input":USD,"output":USD}} per million tokens, for key budgets and the savings estimate',
     parse: prices,
   }),
 }

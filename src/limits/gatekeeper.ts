@@ -1,44 +1,179 @@
 import type { ClientKey } from '../auth/client-key'
-import { rateLimitExceeded } from '../errors'
-import type { RateLimitResult, RateLimitStore } from '../state/types'
+import { badRequest, insufficientQuota, rateLimitExceeded } from '../errors'
+import { costOf, priceOf, type PriceTable } from '../openai/prices'
+import type { BudgetStore, RateLimitResult, RateLimitStore, UsageStore } from '../state/types'
+import type { TokenEstimate } from './estimate'
 import { rateLimitHeaders } from './headers'
+import { dayOf, periodOf } from './periods'
 
 // The limits a request must pass before it may spend anything upstream: the key's requests-per-minute
-// window (and, with budgets, its spend). `admit` checks and counts in one atomic step of the store, so N
-// concurrent requests get exactly as far as the limit lets them; `release` hands a count back when the
-// cache answered after all (hits are free).
+// window and its budget. `admit` checks and counts each in one atomic step of its store, so N concurrent
+// requests get exactly as far as the limits let them; `release` hands both back when the cache answered
+// after all (hits are free); `settle` turns the budget reservation into what the upstream reported, and
+// counts the request in the key's usage.
 
 const WINDOW_MS = 60_000
+/** A reservation outlives any request (streams included); one never settled cannot hold a budget forever. */
+const RESERVATION_TTL_MS = 15 * 60_000
+
+/** What a request cost: tokens as the upstream reported them, or as received when it reported none. */
+export interface Spent {
+  promptTokens: number
+  completionTokens: number
+}
 
 export interface Admission {
   /** The x-ratelimit-* headers for the answer. */
   headers: Record<string, string>
-  /** The request was answered from the cache after all: it spends nothing. */
+  /** The request was answered from the cache, or failed before the model did anything: it spends nothing. */
   release(): Promise<void>
+  /** The request reached the model and used `spent`: the budget and the usage are settled to it. */
+  settle(spent: Spent): Promise<void>
 }
 
-const FREE: Admission = { headers: {}, release: async () => {} }
+export interface GatekeeperOptions {
+  rateLimits: RateLimitStore
+  budgets: BudgetStore
+  usage: UsageStore
+  prices: PriceTable
+  now?: () => number
+}
+
+/** What admit needs to know of the call: the model (for its price) and the most it may cost. */
+export interface Call {
+  model: string
+  estimate: TokenEstimate
+}
 
 export class Gatekeeper {
-  constructor(private readonly rateLimits: RateLimitStore) {}
+  private readonly now: () => number
+
+  constructor(private readonly options: GatekeeperOptions) {
+    this.now = options.now ?? Date.now
+  }
 
   /** The key's window as it stands, counting nothing; undefined when the key has no limit. */
   async peek(key: ClientKey): Promise<RateLimitResult | undefined> {
     if (key.rateLimit <= 0) return undefined
-    return this.rateLimits.peek(key.id, key.rateLimit, WINDOW_MS)
+    return this.options.rateLimits.peek(key.id, key.rateLimit, WINDOW_MS)
   }
 
-  /** Counts one model request for `key`, or throws 429 `rate_limit_exceeded` when it is over its limit. */
-  async admit(key: ClientKey): Promise<Admission> {
-    if (key.rateLimit <= 0) return FREE
-    const result = await this.rateLimits.hit(key.id, key.rateLimit, WINDOW_MS)
-    const headers = rateLimitHeaders(result)
-    if (!result.success) {
-      throw rateLimitExceeded(
-        `Rate limit reached for this client: ${result.limit} requests per minute (MODEL_RATE_LIMIT). Please try again in ${headers['retry-after']}s.`,
-        headers
+  /**
+   * Counts one model request for `key` and reserves what `call` may cost, or throws: 429
+   * `rate_limit_exceeded` over the window, 429 `insufficient_quota` over the budget, 400 for a model
+   * without a price under a dollar budget (nothing is spent unmetered).
+   */
+  async admit(key: ClientKey, call?: Call): Promise<Admission> {
+    const budget = key.budget
+    const amount = budget && call ? this.amountOf(key, call.model, call.estimate) : 0
+    let token: string | undefined
+    let headers: Record<string, string> = {}
+    if (key.rateLimit > 0) {
+      const result = await this.options.rateLimits.hit(key.id, key.rateLimit, WINDOW_MS)
+      headers = rateLimitHeaders(result)
+      if (!result.success) {
+        throw rateLimitExceeded(
+          `Rate limit reached for this client: ${result.limit} requests per minute (MODEL_RATE_LIMIT). Please try again in ${headers['retry-after']}s.`,
+          headers
+        )
+      }
+      token = result.token
+    }
+    const releaseWindow = async () => {
+      if (token) await this.options.rateLimits.release(key.id, token)
+    }
+
+    let reservation: { period: string; id: string } | undefined
+    if (budget) {
+      const period = periodOf(budget.per, this.now())
+      const limit = budget.usd ?? budget.tokens!
+      const held = await this.options.budgets.reserve(key.account, period.id, amount, limit, RESERVATION_TTL_MS)
+      if (!held.ok) {
+        await releaseWindow()
+        throw this.overBudget(key, held.spent, period.renewsAt)
+      }
+      reservation = { period: period.id, id: held.id! }
+    }
+
+    let done = false
+    const model = call?.model ?? ''
+    return {
+      headers,
+      release: async () => {
+        if (done) return
+        done = true
+        await releaseWindow()
+        if (reservation) await this.options.budgets.release(key.account, reservation.period, reservation.id)
+      },
+      settle: async (spent) => {
+        if (done) return
+        done = true
+        const cost = costOf(this.options.prices, model, spent.promptTokens, spent.completionTokens)
+        if (reservation) {
+          const actual = budget!.usd !== undefined ? cost : spent.promptTokens + spent.completionTokens
+          await this.options.budgets.settle(key.account, reservation.period, reservation.id, actual)
+        }
+        await this.options.usage.add({
+          key: key.account,
+          day: dayOf(this.now()),
+          model,
+          requests: 1,
+          hits: 0,
+          promptTokens: spent.promptTokens,
+          completionTokens: spent.completionTokens,
+          costUsd: cost,
+          savedUsd: 0,
+        })
+      },
+    }
+  }
+
+  /** A cache hit: counted in the key's usage as a request answered for free, with what it saved. */
+  async recordHit(key: ClientKey, model: string, saved: Spent | undefined) {
+    await this.options.usage.add({
+      key: key.account,
+      day: dayOf(this.now()),
+      model,
+      requests: 1,
+      hits: 1,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+      savedUsd: saved ? costOf(this.options.prices, model, saved.promptTokens, saved.completionTokens) : 0,
+    })
+  }
+
+  /** The most `call` may cost, in the budget's unit. */
+  private amountOf(key: ClientKey, model: string, estimate: TokenEstimate): number {
+    const budget = key.budget!
+    if (budget.tokens !== undefined) return estimate.promptTokens + estimate.completionTokens
+    if (!priceOf(this.options.prices, model)) {
+      throw badRequest(
+        `The model '${model}' has no price in this proxy, and this key has a dollar budget: ask the operator to add it to MODEL_PRICES.`,
+        'model',
+        'model_not_priced'
       )
     }
-    return { headers, release: () => this.rateLimits.release(key.id, result.token!) }
+    return costOf(this.options.prices, model, estimate.promptTokens, estimate.completionTokens)
   }
+
+  private overBudget(key: ClientKey, spent: number, renewsAt: number | undefined) {
+    const budget = key.budget!
+    const amount = (n: number) => (budget.usd !== undefined ? formatUsd(n) : `${Math.round(n)} tokens`)
+    const limit = budget.usd ?? budget.tokens!
+    const per = budget.per === 'total' ? 'in total' : `per ${budget.per}`
+    const renewal = renewsAt === undefined ? 'It does not renew.' : `It renews at ${new Date(renewsAt).toISOString()}.`
+    return insufficientQuota(
+      `This key's budget of ${amount(limit)} ${per} is used up (${amount(spent)} spent, with what is reserved by requests running now). ${renewal}`,
+      renewsAt === undefined ? undefined : Math.max(1, Math.ceil((renewsAt - this.now()) / 1000))
+    )
+  }
+}
+
+/** Dollars as a person reads them: cents from $1 up, three significant digits below. */
+export function formatUsd(n: number): string {
+  if (n === 0) return '$0'
+  if (n >= 1) return `$${n.toFixed(2)}`
+  const digits = Math.min(12, Math.max(2, 2 - Math.floor(Math.log10(n))))
+  return `$${n.toFixed(digits).replace(/(\.\d{2,}?)0+$/, '$1')}`
 }

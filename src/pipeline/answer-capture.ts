@@ -1,4 +1,5 @@
 import type { CachedEndpoint } from '../cache/keys'
+import type { Endpoint } from '../openai/endpoints'
 import type { StoredAnswer } from '../openai/answer'
 import { embeddingsAsFloats } from '../openai/embeddings-encoding'
 import type { StreamEnd } from '../openai/sse/tap'
@@ -16,20 +17,40 @@ export interface Recording {
 }
 
 /**
- * Prepares `body` for a recorded call and returns the capture for the relay. A stored stream must know its
- * token counts, so usage is asked for, and then withheld from a client that did not ask for it.
+ * A stream whose tokens must be known (to store it, to settle a budget) asks the upstream for its usage
+ * chunk; a client that did not ask for it does not get it. Returns whether it must be withheld.
  */
+export function askForUsage(endpoint: Endpoint, body: JsonObject): boolean {
+  if (body.stream !== true || (endpoint !== 'chat' && endpoint !== 'completions')) return false
+  const options = body.stream_options as JsonObject | undefined
+  if (options?.include_usage === true) return false
+  body.stream_options = { ...options, include_usage: true }
+  return true
+}
+
+/** Records an answer for the cache: a stream chunk by chunk, a JSON body whole. */
 export function startRecording(endpoint: CachedEndpoint, body: JsonObject, end: CaptureEnd): Recording {
   const streamed = body.stream === true && endpoint !== 'embeddings'
-  const options = body.stream_options as JsonObject | undefined
-  const dropUsage = streamed && options?.include_usage !== true
-  if (dropUsage) body.stream_options = { ...options, include_usage: true }
   const recorder = streamed ? new StreamRecorder(endpoint as 'chat' | 'completions') : undefined
   return {
     capture: {
-      dropUsage,
       chunk: (chunk) => recorder?.push(chunk),
       done: (outcome, text) => end(outcome, text, recorder),
+    },
+  }
+}
+
+/** One capture that feeds several (the cache's recording and the usage meter). */
+export function combineCaptures(captures: Array<Capture | undefined>, dropUsage: boolean): Capture | undefined {
+  const present = captures.filter((c): c is Capture => !!c)
+  if (present.length === 0) return undefined
+  return {
+    dropUsage,
+    chunk: (chunk) => {
+      for (const capture of present) capture.chunk(chunk)
+    },
+    done: async (outcome, text) => {
+      await Promise.all(present.map((capture) => capture.done(outcome, text)))
     },
   }
 }

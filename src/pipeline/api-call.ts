@@ -1,5 +1,7 @@
 import type { Authenticate } from '../auth/client-key'
+import type { UsageReports } from '../limits/usage-report'
 import type { ModelCatalog } from '../upstream/model-catalog'
+import { SELF_SERVICE_PATHS, selfService } from './self-service'
 import { endpointNotAllowed, modelNotFound, unknownPath } from '../errors'
 import { apiGroupOf, endpointOf, isAmbiguousPath, isOrganizationPath, isOwnPath, requestTarget, upstreamPath, type ApiGroup } from '../openai/endpoints'
 import type { RequestContext } from './context'
@@ -12,12 +14,17 @@ import { passThrough } from './passthrough'
 export interface ApiCallDeps extends ModelCallDeps {
   authenticate: Authenticate
   catalog: ModelCatalog
+  reports: UsageReports
 }
 
 export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCallDeps): Promise<Response> {
   const key = deps.authenticate(request, ctx.ip)
   ctx.client = key.hash
   const { path, group } = routeOf(request)
+  // A key's own usage and balance: answered here for any key, never forwarded.
+  if (request.method === 'GET' && (SELF_SERVICE_PATHS as readonly string[]).includes(path.split('?')[0]!.replace(/(?<=.)\/$/, ''))) {
+    return selfService(path, key, deps.reports, deps.gatekeeper)
+  }
   // A path outside OpenAI's API is forwarded only for a key allowed `all`; otherwise it does not exist.
   if (!key.allow(group)) throw group === undefined ? unknownPath() : endpointNotAllowed(group)
   const endpoint = endpointOf(request.method, path)

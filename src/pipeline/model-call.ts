@@ -3,7 +3,8 @@ import type { AnswerCache, Hit } from '../cache/answer-cache'
 import type { CacheKeys, CachedEndpoint } from '../cache/keys'
 import { removeSkipWord, type CachePlan } from '../cache/policy'
 import type { Config } from '../config/load'
-import type { Gatekeeper } from '../limits/gatekeeper'
+import { estimateTokens } from '../limits/estimate'
+import type { Admission, Call, Gatekeeper } from '../limits/gatekeeper'
 import { usageOf } from '../openai/answer'
 import { CACHEABLE, type Endpoint } from '../openai/endpoints'
 import { modelNotFound } from '../errors'
@@ -11,7 +12,8 @@ import type { JsonObject } from '../openai/validate'
 import type { FlightClaim } from '../state/types'
 import { UpstreamPool } from '../upstream/pool'
 import { admit } from './admit'
-import { completeAnswer, startRecording, type Recording } from './answer-capture'
+import { askForUsage, combineCaptures, completeAnswer, startRecording, type Recording } from './answer-capture'
+import { meteringCapture } from './metering'
 import type { RequestContext } from './context'
 import { renderHit } from './hit'
 import { prepareBody } from './prepare'
@@ -38,57 +40,82 @@ export interface ModelRoute {
 
 export async function modelCall(ctx: RequestContext, request: Request, route: ModelRoute, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
   const body = await prepareBody(ctx, request, route.endpoint, key, deps.config)
-  // Nothing is looked up, counted or forwarded for a model the key may not use or no upstream serves.
-  if (typeof body.model === 'string' && (!deps.pool.serves(body.model) || (key.models && !key.models(body.model)))) throw modelNotFound(body.model)
-  if (typeof body.model !== 'string' && key.models) throw modelNotFound('(none)')
+  checkModel(body, key, deps.pool)
+  const call: Call = { model: typeof body.model === 'string' ? body.model : '', estimate: estimateTokens(route.endpoint, body) }
   const { cache } = deps
-  if (!CACHEABLE.has(route.endpoint)) return forward(ctx, request, route, body, (await admit(ctx, key, deps.gatekeeper)).headers, deps)
+  if (!CACHEABLE.has(route.endpoint)) return forwardAdmitted(ctx, request, route, body, key, call, deps)
   const endpoint = route.endpoint as CachedEndpoint
-  if (!cache) return bypass(ctx, request, { ...route, endpoint }, body, key, deps)
+  if (!cache) return bypass(ctx, request, { ...route, endpoint }, body, key, call, deps)
 
   const { plan, keys } = cache.plan(endpoint, body, request.headers, queryOf(route.path), key.cacheGroup)
   ctx.cache = plan.lookup ? 'MISS' : 'BYPASS'
 
   const exact = plan.lookup ? await cache.exact(keys) : undefined
-  if (exact) return serveHit(ctx, cache, exact, body)
+  if (exact) return serveHit(ctx, cache, exact, body, key, deps)
 
   const flight = await shareInFlight(cache, plan, keys)
-  if (flight.hit) return serveHit(ctx, cache, flight.hit, body)
+  if (flight.hit) return serveHit(ctx, cache, flight.hit, body, key, deps)
 
   try {
-    // A client over its limit still got its exact hit above, but no embedding is bought for it.
-    const admission = await admit(ctx, key, deps.gatekeeper)
-    const semantic = await lookupByMeaning(cache, plan, keys)
-    if (semantic.hit) {
+    // A client over its limit or budget still got its exact hit above, but no embedding is bought for it.
+    const admission = await admit(ctx, key, deps.gatekeeper, call)
+    try {
+      const semantic = await lookupByMeaning(cache, plan, keys)
+      if (semantic.hit) {
+        await admission.release()
+        await flight.claim?.settle({ entryId: semantic.hit.entry.id })
+        return serveHit(ctx, cache, semantic.hit, body, key, deps)
+      }
+      const store = flight.claim && { cache, endpoint, keys, embedding: semantic.embedding, flight: flight.claim }
+      return await forward(ctx, request, route, body, key, call, admission, deps, store)
+    } catch (error) {
+      // Whatever failed before the answer was settled spent nothing (settled admissions ignore this).
       await admission.release()
-      await flight.claim?.settle({ entryId: semantic.hit.entry.id })
-      return serveHit(ctx, cache, semantic.hit, body)
+      throw error
     }
-    const headers = { ...admission.headers, 'x-cache': ctx.cache }
-    if (!flight.claim) return await forward(ctx, request, route, body, headers, deps)
-    return await forwardAndStore(ctx, request, route, body, headers, { cache, endpoint, keys, embedding: semantic.embedding, flight: flight.claim }, deps)
   } catch (error) {
     await flight.claim?.settle('failed')
     throw error
   }
 }
 
+/** Nothing is looked up, counted or forwarded for a model the key may not use or no upstream serves. */
+function checkModel(body: JsonObject, key: ClientKey, pool: UpstreamPool) {
+  if (typeof body.model === 'string') {
+    if (!pool.serves(body.model) || (key.models && !key.models(body.model))) throw modelNotFound(body.model)
+  } else if (key.models) {
+    throw modelNotFound('(none)')
+  }
+}
+
 const queryOf = (path: string) => (path.includes('?') ? path.slice(path.indexOf('?')) : '')
 
 /** The cache is off: the skip word is still not the model's to read. */
-async function bypass(ctx: RequestContext, request: Request, route: ModelRoute & { endpoint: CachedEndpoint }, body: JsonObject, key: ClientKey, deps: ModelCallDeps) {
+function bypass(ctx: RequestContext, request: Request, route: ModelRoute & { endpoint: CachedEndpoint }, body: JsonObject, key: ClientKey, call: Call, deps: ModelCallDeps) {
   removeSkipWord(route.endpoint, body, deps.config.cache.skipWord)
   ctx.cache = 'BYPASS'
-  const admission = await admit(ctx, key, deps.gatekeeper)
-  return forward(ctx, request, route, body, { ...admission.headers, 'x-cache': 'BYPASS' }, deps)
+  return forwardAdmitted(ctx, request, route, body, key, call, deps)
 }
 
-function serveHit(ctx: RequestContext, cache: AnswerCache, hit: Hit, body: JsonObject): Response {
+/** Admits and forwards a call the cache has no part in; a failure before the answer spends nothing. */
+async function forwardAdmitted(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, key: ClientKey, call: Call, deps: ModelCallDeps) {
+  const admission = await admit(ctx, key, deps.gatekeeper, call)
+  try {
+    return await forward(ctx, request, route, body, key, call, admission, deps)
+  } catch (error) {
+    await admission.release()
+    throw error
+  }
+}
+
+/** A hit costs nothing: counted in the key's usage as saved. */
+async function serveHit(ctx: RequestContext, cache: AnswerCache, hit: Hit, body: JsonObject, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
   cache.served(hit)
   ctx.cache = 'HIT'
   ctx.cacheMatch = hit.match
   const usage = usageOf(hit.entry.answer)
   if (usage) ctx.saved = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+  if (key.metered) await deps.gatekeeper.recordHit(key, hit.entry.model, ctx.saved).catch(() => {})
   return renderHit(hit, body)
 }
 
@@ -125,10 +152,20 @@ async function lookupByMeaning(cache: AnswerCache, plan: CachePlan, keys: CacheK
   return { hit: await cache.semantic(keys, embedding), embedding }
 }
 
-function forward(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, headers: Record<string, string>, deps: ModelCallDeps, recording?: Recording) {
-  return send(ctx, request, route, body, deps).then((answer) =>
-    relay(answer.response, ctx, { ...headers, ...upstreamHeader(answer) }, deps.secrets, recording?.capture)
-  )
+/**
+ * Sends the call upstream and relays the answer, taking a copy on the way where one is needed: for the
+ * cache (`store`) and for the key's budget and usage (metered keys). Both need a stream's token counts, so
+ * the usage chunk is asked for and withheld from a client that did not ask.
+ */
+async function forward(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, key: ClientKey, call: Call, admission: Admission, deps: ModelCallDeps, store?: StoreTarget) {
+  const streamed = body.stream === true && route.endpoint !== 'embeddings'
+  const metering = key.metered ? meteringCapture(call.estimate, admission, streamed) : undefined
+  const recording = store && recordingFor(store, body)
+  const dropUsage = metering || recording ? askForUsage(route.endpoint, body) : false
+  const capture = combineCaptures([recording?.capture, metering], dropUsage)
+  const headers = { ...admission.headers, ...(ctx.cache ? { 'x-cache': ctx.cache } : {}) }
+  const answer = await send(ctx, request, route, body, deps)
+  return relay(answer.response, ctx, { ...headers, ...upstreamHeader(answer) }, deps.secrets, capture)
 }
 
 /** The body as each upstream gets it: its model_map renames the model, nothing else changes. */
@@ -154,14 +191,13 @@ interface StoreTarget {
 }
 
 /**
- * Forwards and keeps a complete answer. A JSON answer is stored before it is sent; a stream when it ends
- * complete: `[DONE]` and every choice finished, even if the client hung up right after `[DONE]`.
+ * Keeps a complete answer. A JSON answer is stored before it is sent; a stream when it ends complete:
+ * `[DONE]` and every choice finished, even if the client hung up right after `[DONE]`.
  */
-function forwardAndStore(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, headers: Record<string, string>, target: StoreTarget, deps: ModelCallDeps) {
-  const recording = startRecording(target.endpoint, body, async (outcome, text, recorder) => {
+function recordingFor(target: StoreTarget, body: JsonObject): Recording {
+  return startRecording(target.endpoint, body, async (outcome, text, recorder) => {
     const answer = recorder ? (outcome === 'complete' || outcome === 'cancelled' ? recorder.finish() : undefined) : outcome === 'complete' ? completeAnswer(target.endpoint, text) : undefined
     const entry = answer && (await target.cache.save(target.endpoint, target.keys, String(body.model), answer, target.embedding))
     await target.flight.settle(entry ? { entryId: entry.id } : 'failed')
   })
-  return forward(ctx, request, route, body, headers, deps, recording)
 }

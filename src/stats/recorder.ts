@@ -1,7 +1,7 @@
 import { throttledLog, describeError, type LogSink } from '../log/sink'
 import type { StatsDelta, StatsStore } from '../state/types'
 import { ModelLabels, statusClass } from './labels'
-import { costOf, DEFAULT_PRICES, type PriceTable } from './prices'
+import { costOf, DEFAULT_PRICES, type PriceTable } from '../openai/prices'
 import type { RequestEvent } from './event'
 import { PrometheusMetrics } from './prometheus'
 import { buildSnapshot, BUCKET_SECONDS, ENDPOINTS, SERIES_HOURS, type UpstreamHealth } from './snapshot'
@@ -21,6 +21,8 @@ export interface StatsOptions {
   cacheEntries?: () => Promise<number>
   /** Each upstream's keys and their health, for the status page (never a key, only fingerprints). */
   upstreams?: () => Promise<UpstreamHealth[]>
+  /** With REDIS_URL: how many replicas were heard from in the last minute (undefined: Redis away). */
+  replicas?: () => Promise<number | undefined>
   now?: () => number
   /** Failed writes (a full disk) are reported here, at most once a minute. */
   log?: LogSink
@@ -123,6 +125,7 @@ export class StatsRecorder {
       cacheEnabled: this.options.cacheEnabled,
       cacheEntries: (await this.options.cacheEntries?.()) ?? 0,
       upstreams: (await this.options.upstreams?.()) ?? [],
+      replicas: this.options.replicas ? { mode: 'shared', seen: (await this.options.replicas()) ?? null } : { mode: 'alone', seen: 1 },
     })
   }
 

@@ -25,9 +25,11 @@ export interface SnapshotInput {
   cacheEnabled: boolean
   cacheEntries: number
   upstreams: UpstreamHealth[]
+  /** One process, or replicas sharing Redis (how many were heard from in the last minute; null: Redis away). */
+  replicas: { mode: 'alone' | 'shared'; seen: number | null }
 }
 
-export function buildSnapshot({ data, version, startedAt, now, latencies, cacheEnabled, cacheEntries, upstreams }: SnapshotInput) {
+export function buildSnapshot({ data, version, startedAt, now, latencies, cacheEnabled, cacheEntries, upstreams, replicas }: SnapshotInput) {
   const total = (name: string) => data.totals.get(name) ?? 0
   const group = (prefix: string) => {
     const out: Record<string, number> = {}
@@ -49,6 +51,7 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
     startedAt: new Date(startedAt).toISOString(),
     uptimeSeconds: Math.floor((now - startedAt) / 1000),
     since: new Date(data.since).toISOString(),
+    replicas,
     requests: {
       total: total('requests'),
       byEndpoint: Object.fromEntries(ENDPOINTS.map((e) => [e, total(`requests.endpoint.${e}`)])),

@@ -1,3 +1,5 @@
+import { RedisBudgets } from '../../src/state/redis/budgets'
+import { redisFixture, redisSkipReason } from './redis'
 import { describe, expect, test } from 'bun:test'
 import { MemoryBudgets } from '../../src/state/memory/budgets'
 import { openAccounts } from '../../src/state/sqlite/accounts'
@@ -29,5 +31,13 @@ describe('SqliteBudgets on one file', () => {
     expect(await second.spent('k', 'month:2026-12')).toEqual({ spent: 3.5, reserved: 0 })
     expect((await second.reserve('k', 'month:2026-12', 6.5, 10, 60_000)).ok).toBe(true)
     again.close()
+  })
+})
+
+describe.skipIf(!!redisSkipReason)('Redis', () => {
+  const redis = redisFixture()
+  budgetContract('RedisBudgets', async () => {
+    const r = await redis.open()
+    return { store: new RedisBudgets(r.redis, r.prefix), close: r.close }
   })
 })

@@ -1,3 +1,5 @@
+import { RedisKeys } from '../../src/state/redis/keys'
+import { redisFixture, redisSkipReason } from './redis'
 import { describe, expect, test } from 'bun:test'
 import { MemoryKeys } from '../../src/state/memory/keys'
 import { openAccounts } from '../../src/state/sqlite/accounts'
@@ -29,5 +31,14 @@ describe('SqliteKeys on one file', () => {
     expect(await second.list()).toEqual([{ ...made, settings: { rpm: 6 }, updatedAt: 3 }])
     expect(await second.create({ ...made, name: 'b' })).toBe(false)
     again.close()
+  })
+})
+
+describe.skipIf(!!redisSkipReason)('Redis', () => {
+  const redis = redisFixture()
+  keyStoreContract('RedisKeys', async () => {
+    const r = await redis.open()
+    const store = new RedisKeys(r.redis, r.prefix)
+    return { store, close: async () => (await store.close(), await r.close()) }
   })
 })

@@ -1,3 +1,5 @@
+import { RedisStats } from '../../src/state/redis/stats'
+import { redisFixture, redisSkipReason } from './redis'
 import { describe, expect, test } from 'bun:test'
 import { MemoryStats } from '../../src/state/memory/stats'
 import { SqliteStats } from '../../src/state/sqlite/stats'
@@ -27,5 +29,13 @@ describe('SqliteStats on one file', () => {
     expect(after.since).toBe(before.since)
     expect(Object.fromEntries(after.totals)).toEqual({ requests: 3 })
     expect(after.points).toEqual([{ bucket: 10, requests: 3, hitsExact: 1, hitsSemantic: 0 }])
+  })
+})
+
+describe.skipIf(!!redisSkipReason)('Redis', () => {
+  const redis = redisFixture()
+  statsContract('RedisStats', async () => {
+    const r = await redis.open()
+    return { store: new RedisStats(r.redis, r.prefix), close: r.close }
   })
 })

@@ -5,6 +5,7 @@ import { KEY_NAME, MIN_KEY_LENGTH, readKeySettings, SETTING_FIELDS, type KeySett
 import type { Config } from '../../config/load'
 import { badRequest, conflict, notFound } from '../../errors'
 import { readBodyText } from '../../pipeline/request-body'
+import type { UsageReports } from '../../limits/usage-report'
 import type { KeyStore, StoredKey } from '../../state/types'
 import { adminGuard } from '../admin-guard'
 
@@ -16,6 +17,7 @@ export interface AdminKeysDeps {
   config: Pick<Config, 'adminKey' | 'metricsKey' | 'maxBodySize' | 'keys' | 'upstreams'>
   store: KeyStore
   ring: KeyRing
+  reports: UsageReports
   now?: () => number
 }
 
@@ -58,7 +60,7 @@ export function newProxyKey(): string {
   return key
 }
 
-export function adminKeysRoutes({ config, store, ring, now = Date.now }: AdminKeysDeps) {
+export function adminKeysRoutes({ config, store, ring, reports, now = Date.now }: AdminKeysDeps) {
   const admin = adminGuard(config)
   const guard = ({ request }: { request: Request }) => void admin(request)
   const fileKeys = new Map(config.keys.map((k) => [k.name, k]))
@@ -95,6 +97,12 @@ export function adminKeysRoutes({ config, store, ring, now = Date.now }: AdminKe
     }
     return settings
   }
+
+  /** A key's view with its usage: the budget period, today, this month and all time. */
+  const withUsage = async (key: { name: string; settings: KeySettings }, source: 'file' | 'admin', stored?: StoredKey) => ({
+    ...view(key, source, stored),
+    usage: await reports.summary(key.name, key.settings.budget),
+  })
 
   const existing = async (name: string) => {
     if (fileKeys.has(name)) throw conflict(`Key "${name}" comes from the config file and is read-only here.`, 'read_only')
@@ -142,24 +150,24 @@ export function adminKeysRoutes({ config, store, ring, now = Date.now }: AdminKe
         '/admin/keys',
         async () => {
           const stored = await store.list()
-          const data = [
-            ...config.keys.map((k) => view(k, 'file')),
-            ...stored.filter((k) => !fileKeys.has(k.name)).map((k) => view({ name: k.name, settings: k.settings as KeySettings }, 'admin', k)),
-          ]
+          const data = await Promise.all([
+            ...config.keys.map((k) => withUsage(k, 'file')),
+            ...stored.filter((k) => !fileKeys.has(k.name)).map((k) => withUsage({ name: k.name, settings: k.settings as KeySettings }, 'admin', k)),
+          ])
           return { object: 'list', data }
         },
-        { detail: { ...secured, summary: 'List the named proxy keys (never key material)', ...answers('200', '`{ object: "list", data }`') } }
+        { detail: { ...secured, summary: 'List the named proxy keys with their usage (never key material)', ...answers('200', '`{ object: "list", data }`') } }
       )
       .get(
         '/admin/keys/:name',
         async ({ params }) => {
           const file = fileKeys.get(params.name)
-          if (file) return view(file, 'file')
+          if (file) return withUsage(file, 'file')
           const stored = await store.get(params.name)
           if (!stored) throw notFound(`No proxy key named "${params.name}".`, 'key_not_found', 'name')
-          return view({ name: stored.name, settings: stored.settings as KeySettings }, 'admin', stored)
+          return withUsage({ name: stored.name, settings: stored.settings as KeySettings }, 'admin', stored)
         },
-        { detail: { ...secured, summary: 'Show one key (its settings, never its value)', ...answers('200', 'The key') } }
+        { detail: { ...secured, summary: 'Show one key: its settings (never its value) and usage', ...answers('200', 'The key with `usage`') } }
       )
       .patch(
         '/admin/keys/:name',
@@ -185,6 +193,15 @@ export function adminKeysRoutes({ config, store, ring, now = Date.now }: AdminKe
             ...answers('200', 'The key as changed'),
           },
         }
+      )
+      .post(
+        '/admin/keys/:name/reset',
+        async ({ params }) => {
+          if (!fileKeys.has(params.name) && !(await store.get(params.name))) throw notFound(`No proxy key named "${params.name}".`, 'key_not_found', 'name')
+          await reports.reset(params.name)
+          return { name: params.name, reset: true }
+        },
+        { detail: { ...secured, summary: "Reset a key's usage and spend (its budget starts again)", ...answers('200', '`{ name, reset: true }`') } }
       )
       .delete(
         '/admin/keys/:name',

@@ -11,7 +11,7 @@ const errors = {
   '400': { description: 'Invalid JSON, JSON nested over 128 levels, a field of the wrong type (named in `error.param`), or more answers than MAX_N' },
   '401': { description: 'Missing or wrong proxy key' },
   '413': { description: 'Body larger than MAX_BODY_SIZE' },
-  '429': { description: 'MODEL_RATE_LIMIT reached; see Retry-After' },
+  '429': { description: 'The key\'s rate limit reached (see Retry-After), its budget used up (insufficient_quota), or every upstream key resting' },
   '502': { description: 'Upstream unreachable, or its answer was cut off' },
   '504': { description: 'Upstream sent no response headers within UPSTREAM_TIMEOUT_MS' },
 }
@@ -57,5 +57,21 @@ export const openaiDocs = {
       "Passed through. The other groups of OpenAI's API (files, uploads, batches, images, audio, videos, moderations, fine_tuning, evals, " +
       'vector_stores, assistants, threads, containers, realtime) are passed through the same way; any other path is 404 `unknown_path` and never forwarded.',
     responses: { '200': { description: 'Model list' }, '401': errors['401'] },
+  },
+  usage: {
+    ...secured,
+    summary: "The calling key's usage: its budget, spent and remaining this period, when it renews, today's figures",
+    responses: { '200': { description: '`{ object: "usage", key, budget, period, spent, reserved, remaining, today, rate_limit }`' }, '401': errors['401'] },
+  },
+  billingSubscription: {
+    ...secured,
+    summary: 'Legacy: the key\'s budget as `hard_limit_usd` (for chat clients that show a balance)',
+    responses: { '200': { description: "OpenAI's old billing_subscription object" }, '401': errors['401'] },
+  },
+  billingUsage: {
+    ...secured,
+    summary: 'Legacy: cents spent between start_date and end_date (UTC, end excluded)',
+    parameters: ['start_date', 'end_date'].map((name) => ({ name, in: 'query' as const, required: false, schema: { type: 'string' as const }, description: 'YYYY-MM-DD' })),
+    responses: { '200': { description: '`{ object: "list", total_usage, daily_costs }`' }, '400': errors['400'], '401': errors['401'] },
   },
 }

@@ -19,6 +19,9 @@ export function openaiRoutes(contexts: RequestContexts, deps: ApiCallDeps) {
     .post(publicPathOf('embeddings'), handle, { ...raw, detail: openaiDocs.embeddings })
     .post(publicPathOf('responses'), handle, { ...raw, detail: openaiDocs.responses })
     .get('/v1/models', handle, { ...raw, detail: openaiDocs.models })
+    .get('/v1/usage', handle, { ...raw, detail: openaiDocs.usage })
+    .get('/v1/dashboard/billing/subscription', handle, { ...raw, detail: openaiDocs.billingSubscription })
+    .get('/v1/dashboard/billing/usage', handle, { ...raw, detail: openaiDocs.billingUsage })
     .all('/v1/*', handle, hidden)
     .all('/v1', handle, hidden)
     // Clients configured with a base URL without /v1 (some browser extensions) are served the same.

@@ -1,0 +1,316 @@
+import { usageOf } from '../../openai/answer'
+import { packVector, unpackVector } from '../sqlite/vectors'
+import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from '../types'
+import { DELETE, PUT, SET_EMBEDDING, SWEEP, TOUCH } from './cache-scripts'
+import type { RedisConnection } from './connection'
+
+// Cache entries in Redis, shared by every replica (layout in cache-scripts.ts). Each replica keeps its own
+// vector index, built from here at start and kept current by following the change stream: an answer one
+// replica stores is a semantic hit on the others within about a second.
+
+export interface RedisCacheOptions {
+  ttlMs: number
+  maxEntries: number
+  now?: () => number
+}
+
+const TOUCH_BATCH = 256
+const TOUCH_MS = 1_000
+const PAGE = 500
+const EXACT_FIELDS = ['key', 'partition', 'endpoint', 'model', 'prompt', 'answer', 'embedding_model', 'created_at', 'last_hit_at', 'hits', 'group'] as const
+
+const b64 = (vector: Float32Array) => Buffer.from(packVector(vector)).toString('base64')
+const fromB64 = (text: string) => unpackVector(new Uint8Array(Buffer.from(text, 'base64')))
+
+export class RedisCacheEntries implements CacheEntryStore {
+  private readonly now: () => number
+  private readonly touches = new Map<number, { at: number; hits: number }>()
+  private readonly listeners = new Set<(change: EntryChange) => void>()
+  private readonly touchTimer: ReturnType<typeof setInterval>
+  private feed: { stop: boolean; reader: RedisConnection } | undefined
+  /** Names this store's own changes in the stream: those it announced itself, at once. */
+  private readonly origin = crypto.randomUUID()
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly prefix: string,
+    private readonly options: RedisCacheOptions
+  ) {
+    this.now = options.now ?? Date.now
+    this.touchTimer = setInterval(() => void this.flush().catch(() => {}), TOUCH_MS)
+    this.touchTimer.unref?.()
+  }
+
+  async getByKey(key: string): Promise<CacheEntry | undefined> {
+    const id = await this.redis.send('GET', [`${this.prefix}c:k:${key}`])
+    if (!id) return undefined
+    const values: Array<string | null> = await this.redis.send('HMGET', [this.entry(id), ...EXACT_FIELDS])
+    // An exact hit never uses the question's embedding: it is not read.
+    return this.live(Number(id), Object.fromEntries(EXACT_FIELDS.map((f, i) => [f, values[i]])))
+  }
+
+  async getById(id: number): Promise<CacheEntry | undefined> {
+    const row = (await this.redis.send('HGETALL', [this.entry(id)])) as Record<string, string> | null
+    return row && Object.keys(row).length ? this.live(id, row) : undefined
+  }
+
+  async candidates(ids: number[]): Promise<Candidate[]> {
+    const rows = await Promise.all(ids.map((id) => this.redis.send('HMGET', [this.entry(id), 'partition', 'prompt', 'embedding', 'embedding_model', 'created_at'])))
+    const out: Candidate[] = []
+    ids.forEach((id, i) => {
+      const [partition, prompt, embedding, model, created] = rows[i] as Array<string | null>
+      if (partition === null || partition === undefined || this.expired(Number(created))) return
+      out.push({ id, partition, prompt: prompt || null, embedding: embedding ? fromB64(embedding) : null, embeddingModel: model || null, createdAt: Number(created) })
+    })
+    return out
+  }
+
+  async put(entry: NewEntry): Promise<CacheEntry> {
+    const now = this.now()
+    const usage = usageOf(entry.answer)
+    const model = entry.embedding && entry.embeddingModel ? entry.embeddingModel : ''
+    const fields: Record<string, string | number> = {
+      key: entry.key,
+      partition: entry.partition,
+      endpoint: entry.endpoint,
+      model: entry.model,
+      prompt: entry.prompt ?? '',
+      answer: JSON.stringify(entry.answer),
+      created_at: now,
+      last_hit_at: now,
+      hits: 0,
+      group: entry.group ?? 'shared',
+      prompt_tokens: usage?.prompt_tokens ?? 0,
+      completion_tokens: usage?.completion_tokens ?? 0,
+      ...(model ? { embedding: b64(entry.embedding!), embedding_model: model } : {}),
+    }
+    const [id, count, gone] = await this.redis.eval(PUT, [], [this.prefix, this.origin, entry.key, ...Object.entries(fields).flat(), '--', model])
+    // This replica's index need not wait for the stream.
+    this.removed(gone)
+    if (model) this.emit({ kind: 'added', id: Number(id), embedding: entry.embedding!, model })
+    if (Number(count) > this.options.maxEntries) await this.sweep()
+    return { ...entry, group: entry.group ?? 'shared', id: Number(id), createdAt: now, lastHitAt: now, hits: 0 }
+  }
+
+  touch(id: number) {
+    const pending = this.touches.get(id)
+    if (pending) {
+      pending.at = this.now()
+      pending.hits++
+    } else this.touches.set(id, { at: this.now(), hits: 1 })
+    if (this.touches.size >= TOUCH_BATCH) void this.flush().catch(() => {})
+  }
+
+  async setEmbedding(id: number, embedding: Float32Array, model: string): Promise<void> {
+    if (Number(await this.redis.eval(SET_EMBEDDING, [], [this.prefix, this.origin, id, b64(embedding), model])) === 1) this.emit({ kind: 'added', id, embedding, model })
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return this.remove([id]).then((n) => n > 0)
+  }
+
+  async purge(model?: string): Promise<number> {
+    let removed = 0
+    for (let start = 0; ; ) {
+      const ids: string[] = await this.redis.send('ZRANGE', [`${this.prefix}c:created`, start, start + PAGE - 1])
+      if (ids.length === 0) return removed
+      let doomed = ids
+      if (model !== undefined) {
+        const models = await Promise.all(ids.map((id) => this.redis.send('HGET', [this.entry(id), 'model'])))
+        doomed = ids.filter((_, i) => models[i] === model)
+      }
+      const n = await this.remove(doomed.map(Number))
+      removed += n
+      start += ids.length - n
+    }
+  }
+
+  async sweep(): Promise<number> {
+    await this.flush()
+    let total = 0
+    for (;;) {
+      const n = this.removed(await this.redis.eval(SWEEP, [], [this.prefix, this.origin, this.now(), this.options.ttlMs, this.options.maxEntries, PAGE]))
+      total += n
+      if (n < PAGE) return total
+    }
+  }
+
+  async count(): Promise<number> {
+    return Number(await this.redis.send('ZCARD', [`${this.prefix}c:created`]))
+  }
+
+  async list(filter: EntryFilter): Promise<{ total: number; data: EntrySummary[] }> {
+    await this.flush()
+    const ids: string[] = await this.redis.send('ZREVRANGE', [`${this.prefix}c:created`, 0, -1])
+    const matching: EntrySummary[] = []
+    const now = this.now()
+    for (let i = 0; i < ids.length; i += PAGE) {
+      const page = ids.slice(i, i + PAGE)
+      const rows = await Promise.all(
+        page.map((id) => this.redis.send('HMGET', [this.entry(id), 'endpoint', 'model', 'group', 'prompt', 'created_at', 'last_hit_at', 'hits', 'prompt_tokens', 'completion_tokens', 'embedding_model']))
+      )
+      page.forEach((id, j) => {
+        const [endpoint, model, group, prompt, created, lastHit, hits, promptTokens, completionTokens, embedded] = rows[j] as Array<string | null>
+        if (!endpoint) return
+        if (filter.text && !(prompt ?? '').toLowerCase().includes(filter.text.toLowerCase())) return
+        if (filter.model && model !== filter.model) return
+        if (filter.group && group !== filter.group) return
+        if (filter.maxAgeSeconds !== undefined && Number(created) < now - filter.maxAgeSeconds * 1000) return
+        if (filter.minAgeSeconds !== undefined && Number(created) > now - filter.minAgeSeconds * 1000) return
+        matching.push({
+          id: Number(id),
+          endpoint: endpoint as EntrySummary['endpoint'],
+          model: model!,
+          group: group ?? 'shared',
+          prompt: prompt || null,
+          createdAt: new Date(Number(created)).toISOString(),
+          lastHitAt: new Date(Number(lastHit)).toISOString(),
+          hits: Number(hits),
+          promptTokens: Number(promptTokens),
+          completionTokens: Number(completionTokens),
+          embedded: !!embedded,
+        })
+      })
+    }
+    return { total: matching.length, data: matching.slice(filter.offset, filter.offset + filter.limit) }
+  }
+
+  async *entries(): AsyncGenerator<CacheEntry> {
+    await this.flush()
+    const ids: string[] = await this.redis.send('ZRANGE', [`${this.prefix}c:created`, 0, -1])
+    for (const id of ids) {
+      const entry = await this.getById(Number(id))
+      if (entry) yield entry
+    }
+  }
+
+  async vectors(model: string, afterId: number, limit: number): Promise<Array<{ id: number; embedding: Float32Array }>> {
+    const ids: string[] = await this.redis.send('ZRANGEBYSCORE', [`${this.prefix}c:vec:${model}`, `(${afterId}`, '+inf', 'LIMIT', 0, limit])
+    const blobs = await Promise.all(ids.map((id) => this.redis.send('HGET', [this.entry(id), 'embedding'])))
+    return ids.flatMap((id, i) => (blobs[i] ? [{ id: Number(id), embedding: fromB64(blobs[i]) }] : []))
+  }
+
+  async vectorSummary(model: string): Promise<VectorSummary> {
+    const [count, top, sum] = await Promise.all([
+      this.redis.send('ZCARD', [`${this.prefix}c:vec:${model}`]),
+      this.redis.send('ZREVRANGE', [`${this.prefix}c:vec:${model}`, 0, 0]),
+      this.redis.send('GET', [`${this.prefix}c:vecsum:${model}`]),
+    ])
+    return { count: Number(count), maxId: Number(top?.[0] ?? 0), sumId: Number(sum ?? 0) }
+  }
+
+  subscribe(listener: (change: EntryChange) => void): () => void {
+    this.listeners.add(listener)
+    if (!this.feed) void this.follow()
+    return () => {
+      this.listeners.delete(listener)
+      if (this.listeners.size === 0 && this.feed) this.feed.stop = true
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.touches.size === 0) return
+    const touches = [...this.touches]
+    this.touches.clear()
+    await this.redis.eval(TOUCH, [], [this.prefix, ...touches.flatMap(([id, t]) => [id, t.at, t.hits])])
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.touchTimer)
+    if (this.feed) {
+      this.feed.stop = true
+      this.feed.reader.close()
+    }
+    await this.flush().catch(() => {})
+  }
+
+  private entry(id: number | string) {
+    return `${this.prefix}c:e:${id}`
+  }
+
+  private expired(createdAt: number) {
+    return createdAt <= this.now() - this.options.ttlMs
+  }
+
+  private async remove(ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0
+    return this.removed(await this.redis.eval(DELETE, [], [this.prefix, this.origin, ...ids]))
+  }
+
+  /** Announces the ids a script removed (comma-separated); returns how many. */
+  private removed(list: string | null): number {
+    const ids = (list ?? '').split(',').filter(Boolean).map(Number)
+    if (ids.length > 0) this.emit({ kind: 'removed', ids })
+    return ids.length
+  }
+
+  private live(id: number, row: Record<string, string | null | undefined>): CacheEntry | undefined {
+    if (!row.key) return undefined
+    if (this.expired(Number(row.created_at))) {
+      void this.remove([id]).catch(() => {})
+      return undefined
+    }
+    return {
+      id,
+      key: row.key,
+      partition: row.partition ?? '',
+      endpoint: row.endpoint as CacheEntry['endpoint'],
+      model: row.model ?? '',
+      prompt: row.prompt || undefined,
+      answer: JSON.parse(row.answer ?? 'null'),
+      embedding: row.embedding ? fromB64(row.embedding) : undefined,
+      embeddingModel: row.embedding_model || undefined,
+      group: row.group ?? 'shared',
+      createdAt: Number(row.created_at),
+      lastHitAt: Number(row.last_hit_at),
+      hits: Number(row.hits ?? 0),
+    }
+  }
+
+  private emit(change: EntryChange) {
+    for (const listener of this.listeners) listener(change)
+  }
+
+  /**
+   * Follows the change stream on a connection of its own (XREAD BLOCK would hold up every other command),
+   * from the end of the stream as it is when following starts. Back after an outage, it goes on from the last
+   * change it saw; what the stream trimmed meanwhile is lost to this replica's index only until it restarts,
+   * and can never make a wrong hit (candidates are read from the store).
+   */
+  private async follow() {
+    const reader = this.redis.duplicate()
+    const feed = { stop: false, reader }
+    this.feed = feed
+    await reader.connect()
+    const stream = `${this.prefix}c:feed`
+    let last = '$'
+    try {
+      const newest = await reader.send('XREVRANGE', [stream, '+', '-', 'COUNT', 1])
+      last = Array.isArray(newest) && newest[0] ? newest[0][0] : '0-0'
+    } catch {}
+    while (!feed.stop) {
+      let answer: any
+      try {
+        answer = await reader.send('XREAD', ['COUNT', 200, 'BLOCK', 1000, 'STREAMS', stream, last])
+      } catch {
+        await Bun.sleep(500)
+        continue
+      }
+      const events: Array<[string, string[]]> = answer?.[stream] ?? []
+      for (const [id, flat] of events) {
+        last = id
+        const fields: Record<string, string> = {}
+        for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
+        if (fields.origin === this.origin) continue
+        const ids = (fields.ids ?? '').split(',').filter(Boolean).map(Number)
+        if (fields.kind === 'removed') this.emit({ kind: 'removed', ids })
+        else if (fields.kind === 'added') {
+          for (const entryId of ids) {
+            const blob = await this.redis.send('HGET', [this.entry(entryId), 'embedding']).catch(() => null)
+            if (blob) this.emit({ kind: 'added', id: entryId, embedding: fromB64(blob), model: fields.model! })
+          }
+        }
+      }
+    }
+  }
+}
