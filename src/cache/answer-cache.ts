@@ -118,10 +118,18 @@ export class AnswerCache {
   }
 
   /**
-   * Stores a complete answer; its question is embedded later when the request did not need it now. Returns
+   * Stores a complete answer. Its question's embedding is stored with it when at hand; when it is still on
+   * its way (the lookup stopped waiting for it), or was never asked for, it is added when it comes. Returns
    * nothing when storage failed (the answer was still served).
    */
-  async save(endpoint: CachedEndpoint, keys: CacheKeys, model: string, answer: StoredAnswer, embedding?: Float32Array): Promise<CacheEntry | undefined> {
+  async save(
+    endpoint: CachedEndpoint,
+    keys: CacheKeys,
+    model: string,
+    answer: StoredAnswer,
+    vector?: Float32Array | Promise<Float32Array | undefined>
+  ): Promise<CacheEntry | undefined> {
+    const embedding = vector instanceof Float32Array ? vector : undefined
     const entry = await this.safely('write', undefined, () =>
       this.entries.put({
         key: keys.exact,
@@ -135,8 +143,9 @@ export class AnswerCache {
         group: keys.group,
       })
     )
-    if (entry && !embedding && this.canMatchByMeaning(keys)) {
-      const task = this.embedLater(entry.id, keys.semanticText!).finally(() => this.background.delete(task))
+    if (entry && !embedding && (vector || this.canMatchByMeaning(keys))) {
+      const pending = vector instanceof Promise ? vector : this.embedder.embed(keys.semanticText!)
+      const task = this.embedLater(entry.id, pending).finally(() => this.background.delete(task))
       this.background.add(task)
     }
     return entry
@@ -165,8 +174,8 @@ export class AnswerCache {
     await this.entries.close()
   }
 
-  private async embedLater(id: number, text: string) {
-    const embedding = await this.embedder.embed(text)
+  private async embedLater(id: number, pending: Promise<Float32Array | undefined>) {
+    const embedding = await pending
     if (!embedding) return
     await this.safely('write', undefined, async () => {
       if (await this.entries.getById(id)) await this.entries.setEmbedding(id, embedding, this.embedder.model)

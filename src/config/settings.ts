@@ -146,6 +146,13 @@ export const SETTINGS = {
       parse: int(1),
     }),
   },
+  /** How long a request waits for its question's embedding before going upstream without a semantic lookup. */
+  embeddingWaitMs: setting({
+    env: 'EMBEDDING_WAIT_MS',
+    default: 300,
+    help: "longest wait for a question's embedding before going upstream without a semantic lookup (it is still stored)",
+    parse: int(0, 60_000),
+  }),
   embedding: {
     model: setting({
       env: 'EMBEDDING_MODEL',

@@ -60,13 +60,13 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
     // A client over its limit or budget still got its exact hit above, but no embedding is bought for it.
     const admission = await admit(ctx, key, deps.gatekeeper, call)
     try {
-      const semantic = await lookupByMeaning(cache, plan, keys)
+      const semantic = await lookupByMeaning(cache, plan, keys, deps.config.embeddingWaitMs)
       if (semantic.hit) {
         await admission.release()
         await flight.claim?.settle({ entryId: semantic.hit.entry.id })
         return serveHit(ctx, cache, semantic.hit, body, key, deps)
       }
-      const store = flight.claim && { cache, endpoint, keys, embedding: semantic.embedding, flight: flight.claim }
+      const store = flight.claim && { cache, endpoint, keys, embedding: semantic.embedding ?? semantic.pending, flight: flight.claim }
       return await forward(ctx, request, route, body, key, call, admission, deps, store)
     } catch (error) {
       // Whatever failed before the answer was settled spent nothing (settled admissions ignore this).
@@ -145,11 +145,29 @@ async function shareInFlight(cache: AnswerCache, plan: CachePlan, keys: CacheKey
 const UNSHARED: FlightClaim & { leader: true } = { leader: true, settle: async () => {} }
 
 /** Embeds the question and looks for a near one; the embedding is kept for storing the answer. */
-async function lookupByMeaning(cache: AnswerCache, plan: CachePlan, keys: CacheKeys): Promise<{ hit?: Hit; embedding?: Float32Array }> {
+async function lookupByMeaning(
+  cache: AnswerCache,
+  plan: CachePlan,
+  keys: CacheKeys,
+  waitMs: number
+): Promise<{ hit?: Hit; embedding?: Float32Array; pending?: Promise<Float32Array | undefined> }> {
   if (!plan.lookup || !cache.canMatchByMeaning(keys)) return {}
-  const embedding = await cache.embed(keys)
-  if (!embedding) return {}
+  const pending = cache.embed(keys)
+  // A slow embedder never holds a miss up for long: past EMBEDDING_WAIT_MS the request goes upstream, and
+  // the embedding, still on its way, is stored with the answer when it comes.
+  const embedding = await within(pending, waitMs)
+  if (embedding === TIMED_OUT) return { pending }
+  if (!(embedding instanceof Float32Array)) return {}
   return { hit: await cache.semantic(keys, embedding), embedding }
+}
+
+const TIMED_OUT: unique symbol = Symbol('timed out')
+
+/** The promise's value, or TIMED_OUT after `ms` (the timer is cleared when the promise settles first). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 /**
@@ -186,7 +204,7 @@ interface StoreTarget {
   cache: AnswerCache
   endpoint: CachedEndpoint
   keys: CacheKeys
-  embedding?: Float32Array
+  embedding?: Float32Array | Promise<Float32Array | undefined>
   flight: FlightClaim & { leader: true }
 }
 

@@ -115,6 +115,29 @@ describe('semantic cache', () => {
   })
 })
 
+describe('EMBEDDING_WAIT_MS', () => {
+  test('a slow embedder does not hold a miss up; the embedding still arrives and is stored with the answer', async () => {
+    proxy = await start({ EMBEDDING_WAIT_MS: '100' })
+    proxy.upstream.fault({ path: '/v1/embeddings', delayMs: 600 })
+    const started = performance.now()
+    const response = await ask('How tall is the Eiffel Tower?')
+    const took = performance.now() - started
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-cache')).toBe('MISS')
+    await response.text()
+    expect(took).toBeLessThan(500) // waited 100 ms for the embedding, not 600
+    expect(chatCalls()).toBe(1)
+    expect(embeddingCalls()).toBe(1)
+    // The one embedding, bought for the lookup, is stored with the answer when it comes (after the
+    // upstream's 600 ms): a paraphrase asked after that hits by meaning, with no second chat call.
+    await Bun.sleep(800)
+    const match = (await ask('What is the height of the Eiffel Tower')).headers.get('x-cache-match')
+    expect(match).toBe('semantic')
+    expect(chatCalls()).toBe(1)
+    expect(embeddingCalls()).toBe(2) // the first question's (not bought twice) and the paraphrase's
+  })
+})
+
 describe('when embeddings fail', () => {
   test('the semantic layer steps aside (logged once), exact caching works and requests succeed', async () => {
     proxy = await start()

@@ -23,6 +23,7 @@ describe('loadConfig defaults', () => {
       configFile: undefined,
       proxyConfig: undefined,
       upstreamAttempts: 3,
+      embeddingWaitMs: 300,
       baseUrl: 'https://api.openai.com/v1',
       port: 7860,
       host: '0.0.0.0',
