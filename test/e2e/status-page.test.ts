@@ -121,6 +121,7 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
     expect(stats.rateLimited).toBe(2)
     expect(stats.upstream.errors).toBe(1)
     expect(stats.series.points.length).toBeGreaterThanOrEqual(1)
+    expect(stats.replicas).toEqual({ mode: 'alone', seen: 1 }) // the test proxy runs without REDIS_URL
   })
 
   test('served as one self-contained HTML page: no external URL, no key, no prompt text', async () => {
@@ -159,6 +160,8 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
     expect(await text(page, '#tokens-saved')).toMatch(/^[1-9][\d,]*$/)
     expect(await text(page, '#usd-saved')).toMatch(/^≈ \$\d+\.\d+ saved \(estimate\)$/)
     expect(await text(page, '#version')).toBe(`v${stats.version}`)
+    expect(await text(page, '#replicas')).toBe('One process') // no REDIS_URL: not shared with other replicas
+    expect(await page.getAttribute('#replicas', 'data-mode')).toBe('alone')
     const models = await page.$$eval('#by-model tbody td.name', (cells) => cells.map((cell) => cell.textContent))
     expect(models).toContain('gpt-4o-mini')
     expect(models).toContain('text-embedding-3-small')
@@ -214,6 +217,7 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
     expect(await text(page, '#chart-title')).toBe('请求与缓存命中')
     expect(await text(page, '#hit-rate-label')).toBe('缓存命中率')
     expect(await text(page, '#by-endpoint th')).toBe('接口')
+    expect(await text(page, '#replicas')).toBe('单进程')
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
     expect(await page.getAttribute('.lang button[data-lang="zh"]', 'aria-pressed')).toBe('true')
     // The figures stay: only the words change.
@@ -227,6 +231,7 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
 
     await page.click('.lang button[data-lang="en"]')
     expect(await text(page, '#chart-title')).toBe('Requests and cache hits')
+    expect(await text(page, '#replicas')).toBe('One process')
     expect(problems).toEqual([])
     await page.close()
   }, TIMEOUT_MS)
