@@ -1,6 +1,7 @@
-// Items 1 and 2: the proxy-overhead matrix (targets a–f × JSON/stream × 1 and N connections, autocannon)
-// and time to first byte of a stream.
+// Items 1 and 2: the proxy-overhead matrix (targets a–f, and c′–e′ with REDIS_URL, × JSON/stream × 1 and N
+// connections, autocannon) and time to first byte of a stream.
 
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { NODE, type Processes, ROOT } from './lib/proc'
 import { cpuSeconds, median, rssMiB, type Summary } from './lib/stats'
@@ -12,22 +13,28 @@ import {
   chatBody,
   portkeyHeaders,
   proxyHeaders,
+  REDIS_ARGS,
+  type RedisServer,
   startFloor,
   startPortkey,
   startProxy,
+  startRedis,
   startUpstream,
   upstreamHeaders,
 } from './servers'
 
-export type TargetId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f'
+export type TargetId = 'a' | 'b' | 'c' | 'cr' | 'd' | 'dr' | 'e' | 'er' | 'f'
 export type Mode = 'json' | 'stream'
 
 export const TARGET_LABELS: Record<TargetId, string> = {
   a: '(a) upstream, direct',
   b: '(b) floor: ~30-line Bun.serve forwarder',
   c: '(c) proxy-gpt, cache off',
+  cr: '(c′) proxy-gpt + Redis, cache off',
   d: '(d) proxy-gpt, exact hits',
+  dr: '(d′) proxy-gpt + Redis, exact hits',
   e: '(e) proxy-gpt, semantic hits (+1 loopback embedding call)',
+  er: '(e′) proxy-gpt + Redis, semantic hits (+1 embedding call)',
   f: '(f) Portkey gateway 1.15.2 (under Bun)',
 }
 
@@ -40,6 +47,8 @@ interface Target {
   question: string
   /** Checked on one request before the load: the target answers what it is supposed to. */
   expect?: { header: string; value: string }
+  /** The redis-server behind it (REDIS_URL), whose CPU time and commands are counted too. */
+  redis?: RedisServer
 }
 
 export interface MatrixOptions {
@@ -56,7 +65,7 @@ export interface CellResult {
   target: TargetId
   mode: Mode
   connections: number
-  rounds: Array<{ rps: number; latency: Summary; non2xx: number; errors: number; cpuUs: number; systemUs: number; upstreamCpuUs: number }>
+  rounds: Array<{ rps: number; latency: Summary; non2xx: number; errors: number; cpuUs: number; systemUs: number; upstreamCpuUs: number; redisCpuUs?: number; redisCommands?: number }>
   /** Medians over the rounds. */
   rps: number
   p50: number
@@ -66,6 +75,16 @@ export interface CellResult {
   /** Of which in the kernel (system time): sockets, writes. */
   systemUs: number
   upstreamCpuUs: number
+  /** For (c′)–(e′): CPU time of the redis-server per request (user + system, µs), and Redis commands per request. */
+  redisCpuUs?: number
+  redisCommands?: number
+}
+
+/** The redis-server of (c′)–(e′): its version and command line, or why those targets were not measured. */
+export interface RedisRun {
+  version?: string
+  args?: string[]
+  skipped?: string
 }
 
 export interface TtfbResult {
@@ -81,6 +100,8 @@ export interface MatrixResult {
   rssMiB: Record<string, number>
   /** Where proxy-gpt's time goes under (c) and (d) load, from Bun's sampling profiler. */
   profile: ProfileResult[]
+  /** Absent in results written before (c′)–(e′) existed. */
+  redis?: RedisRun
   /** What one streamed and one JSON request through Portkey under Node 20 gave (why (f) runs under Bun). */
   portkeyOnNode: { json: string; stream: string; node: string }
 }
@@ -107,29 +128,79 @@ async function tryOnce(url: string, headers: Record<string, string>, stream: boo
   }
 }
 
+type Round = CellResult['rounds'][number]
+
+/** One cell of one target: autocannon in its own Node process, with the CPU time of the servers behind it. */
+async function measure(procs: Processes, target: Target, upstreamPid: number, spec: object): Promise<Round & { ok: number }> {
+  const pids = [target.pid, upstreamPid, target.redis?.child.pid ?? 0]
+  const [before, commands0] = [pids.map(cpuSeconds), await target.redis?.commands()]
+  const result = JSON.parse(await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify(spec)]))
+  const [after, commands1] = [pids.map(cpuSeconds), await target.redis?.commands()]
+  const perRequest = (seconds: number) => (seconds / result.allRequests) * 1e6
+  const used = (i: number) => perRequest(after[i]!.user + after[i]!.system - before[i]!.user - before[i]!.system)
+  return {
+    rps: result.rps,
+    latency: result.latency,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    ok: result.ok,
+    cpuUs: used(0),
+    systemUs: perRequest(after[0]!.system - before[0]!.system),
+    upstreamCpuUs: target.id === 'a' ? 0 : used(1),
+    ...(target.redis ? { redisCpuUs: used(2), redisCommands: (commands1! - commands0!) / result.allRequests } : {}),
+  }
+}
+
 export async function runMatrix(procs: Processes, options: MatrixOptions, progress: (line: string) => void): Promise<MatrixResult> {
-  progress('starting servers: fake upstream, floor forwarder, proxy-gpt (cache off), proxy-gpt (cache on), Portkey under Bun')
+  const started = await startRedis(procs)
+  const redis = typeof started === 'string' ? undefined : started
+  const redisRun: RedisRun = redis ? { version: redis.version, args: REDIS_ARGS } : { skipped: started as string }
+  progress(
+    'starting servers: fake upstream, floor forwarder, proxy-gpt (cache off), proxy-gpt (cache on), Portkey under Bun' +
+      (redis ? `, and with REDIS_URL to redis-server ${redis.version} (port ${redis.child.port}, no persistence): proxy-gpt (cache off), proxy-gpt (cache on)` : '')
+  )
+  if (!redis) progress(`(c′), (d′), (e′) skipped: ${started}`)
   const upstream = await startUpstream(procs, options.latencyMs)
-  const [floor, cacheOff, cacheOn, portkey] = await Promise.all([
+  const withRedis = (name: string, env: Record<string, string>) => (redis ? startProxy(procs, upstream, name, { ...env, REDIS_URL: redis.url }) : undefined)
+  const [floor, cacheOff, cacheOn, portkey, redisOff, redisOn] = await Promise.all([
     startFloor(procs, upstream),
     startProxy(procs, upstream, 'proxy-gpt-cache-off', { CACHE_ALLOWED: 'false' }),
     startProxy(procs, upstream, 'proxy-gpt-cache-on', { CACHE_ALLOWED: 'true' }),
     startPortkey(procs),
+    withRedis('proxy-gpt-redis-cache-off', { CACHE_ALLOWED: 'false' }),
+    withRedis('proxy-gpt-redis-cache-on', { CACHE_ALLOWED: 'true' }),
   ])
-  const chat = (endpoint: Endpoint) => endpoint.url
+  for (const replica of [redisOff, redisOn]) {
+    // A replica that cannot reach Redis serves from its own memory: that would not be what is measured.
+    if (replica && !readFileSync(replica.child.log, 'utf8').includes('redis: connected')) {
+      throw new Error(`${replica.child.name} did not connect to ${redis!.url}:\n${procs.logTail(replica.child)}`)
+    }
+  }
+  const proxy = (id: TargetId, endpoint: Endpoint | undefined, question: string, expect: Target['expect'], via?: RedisServer): Target[] =>
+    endpoint ? [{ id, pid: endpoint.child.pid, url: endpoint.url, headers: proxyHeaders, question, expect, redis: via }] : []
+  const bypass = { header: 'x-cache', value: 'BYPASS' }
+  const exact = { header: 'x-cache-match', value: 'exact' }
+  const semantic = { header: 'x-cache-match', value: 'semantic' }
+  // Each Redis target next to its SQLite one, in the rotation and in the tables.
   const targets: Target[] = [
-    { id: 'a', pid: upstream.child.pid, url: chat(upstream), headers: upstreamHeaders, question: QUESTION },
-    { id: 'b', pid: floor.child.pid, url: chat(floor), headers: proxyHeaders, question: QUESTION },
-    { id: 'c', pid: cacheOff.child.pid, url: chat(cacheOff), headers: proxyHeaders, question: QUESTION, expect: { header: 'x-cache', value: 'BYPASS' } },
-    { id: 'd', pid: cacheOn.child.pid, url: chat(cacheOn), headers: proxyHeaders, question: QUESTION, expect: { header: 'x-cache-match', value: 'exact' } },
-    { id: 'e', pid: cacheOn.child.pid, url: chat(cacheOn), headers: proxyHeaders, question: PARAPHRASE, expect: { header: 'x-cache-match', value: 'semantic' } },
-    { id: 'f', pid: portkey.child.pid, url: chat(portkey), headers: portkeyHeaders(upstream), question: QUESTION },
+    { id: 'a', pid: upstream.child.pid, url: upstream.url, headers: upstreamHeaders, question: QUESTION },
+    { id: 'b', pid: floor.child.pid, url: floor.url, headers: proxyHeaders, question: QUESTION },
+    ...proxy('c', cacheOff, QUESTION, bypass),
+    ...proxy('cr', redisOff, QUESTION, bypass, redis),
+    ...proxy('d', cacheOn, QUESTION, exact),
+    ...proxy('dr', redisOn, QUESTION, exact, redis),
+    ...proxy('e', cacheOn, PARAPHRASE, semantic),
+    ...proxy('er', redisOn, PARAPHRASE, semantic, redis),
+    { id: 'f', pid: portkey.child.pid, url: portkey.url, headers: portkeyHeaders(upstream), question: QUESTION },
   ]
 
-  // The cache learns the question once (a miss, stored with its embedding); every later ask is a hit.
-  const warm = await fetch(`${cacheOn.url}/v1/chat/completions`, { method: 'POST', headers: proxyHeaders, body: chatBody(QUESTION, false) })
-  if (warm.headers.get('x-cache') !== 'MISS') throw new Error(`warming the cache: x-cache ${warm.headers.get('x-cache')}`)
-  await warm.text()
+  // Each cache learns the question once (a miss, stored with its embedding); every later ask is a hit.
+  for (const endpoint of [cacheOn, redisOn]) {
+    if (!endpoint) continue
+    const warm = await fetch(`${endpoint.url}/v1/chat/completions`, { method: 'POST', headers: proxyHeaders, body: chatBody(QUESTION, false) })
+    if (warm.headers.get('x-cache') !== 'MISS') throw new Error(`warming ${endpoint.child.name}: x-cache ${warm.headers.get('x-cache')}`)
+    await warm.text()
+  }
   for (const target of targets) for (const mode of ['json', 'stream'] as const) await check(target, mode)
   progress('every target answers correctly (exact and semantic hits confirmed by their x-cache-match header)')
 
@@ -138,7 +209,7 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
   let done = 0
   for (const mode of ['json', 'stream'] as const) {
     for (const connections of options.connections) {
-      const perTarget = new Map<TargetId, CellResult['rounds']>()
+      const perTarget = new Map<TargetId, Round[]>()
       // Rounds go through all targets in turn, so slow drifts of a shared machine fall on every target alike.
       for (let round = 0; round < options.rounds; round++) {
         for (const target of targets) {
@@ -152,38 +223,34 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
             durationS: options.durationS,
             warmupS: options.warmupS,
           }
-          const [cpu0, up0] = [cpuSeconds(target.pid), cpuSeconds(upstream.child.pid)]
-          const result = JSON.parse(await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify(spec)]))
-          const [cpu1, up1] = [cpuSeconds(target.pid), cpuSeconds(upstream.child.pid)]
-          const perRequest = (seconds: number) => (seconds / result.allRequests) * 1e6
-          const cpuUs = perRequest(cpu1.user + cpu1.system - cpu0.user - cpu0.system)
-          const systemUs = perRequest(cpu1.system - cpu0.system)
-          const upstreamCpuUs = target.id === 'a' ? 0 : perRequest(up1.user + up1.system - up0.user - up0.system)
-          if (result.non2xx > 0 || result.errors > 0 || result.ok === 0) {
-            throw new Error(`target ${target.id} ${mode} c=${connections}: ${result.ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors`)
+          const { ok, ...result } = await measure(procs, target, upstream.child.pid, spec)
+          if (result.non2xx > 0 || result.errors > 0 || ok === 0) {
+            throw new Error(`target ${target.id} ${mode} c=${connections}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors`)
           }
-          const list = perTarget.get(target.id) ?? []
-          list.push({ rps: result.rps, latency: result.latency, non2xx: result.non2xx, errors: result.errors, cpuUs, systemUs, upstreamCpuUs })
-          perTarget.set(target.id, list)
+          perTarget.set(target.id, [...(perTarget.get(target.id) ?? []), result])
           done++
           progress(
             `[${done}/${total}] ${mode.padEnd(6)} c=${String(connections).padEnd(3)} ${TARGET_LABELS[target.id].padEnd(58)} ` +
-              `${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(3)} ms  p99 ${result.latency.p99.toFixed(3)} ms  ${cpuUs.toFixed(0).padStart(5)} µs CPU/req`
+              `${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(3)} ms  p99 ${result.latency.p99.toFixed(3)} ms  ${result.cpuUs.toFixed(0).padStart(5)} µs CPU/req` +
+              (result.redisCpuUs === undefined ? '' : ` + ${result.redisCpuUs.toFixed(0)} µs in redis-server (${result.redisCommands!.toFixed(1)} commands/req)`)
           )
         }
       }
       for (const [target, rounds] of perTarget) {
+        const of = (pick: (r: Round) => number | undefined) => (rounds[0] && pick(rounds[0]) !== undefined ? median(rounds.map((r) => pick(r)!)) : undefined)
         cells.push({
           target,
           mode,
           connections,
           rounds,
-          rps: median(rounds.map((r) => r.rps)),
-          p50: median(rounds.map((r) => r.latency.p50)),
-          p99: median(rounds.map((r) => r.latency.p99)),
-          cpuUs: median(rounds.map((r) => r.cpuUs)),
-          systemUs: median(rounds.map((r) => r.systemUs)),
-          upstreamCpuUs: median(rounds.map((r) => r.upstreamCpuUs)),
+          rps: of((r) => r.rps)!,
+          p50: of((r) => r.latency.p50)!,
+          p99: of((r) => r.latency.p99)!,
+          cpuUs: of((r) => r.cpuUs)!,
+          systemUs: of((r) => r.systemUs)!,
+          upstreamCpuUs: of((r) => r.upstreamCpuUs)!,
+          redisCpuUs: of((r) => r.redisCpuUs),
+          redisCommands: of((r) => r.redisCommands),
         })
       }
     }
@@ -213,8 +280,15 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     'floor forwarder': rssMiB(floor.child.pid),
     'proxy-gpt, cache off': rssMiB(cacheOff.child.pid),
     'proxy-gpt, cache on': rssMiB(cacheOn.child.pid),
+    ...(redis && redisOff && redisOn
+      ? { 'proxy-gpt + Redis, cache off': rssMiB(redisOff.child.pid), 'proxy-gpt + Redis, cache on': rssMiB(redisOn.child.pid), 'redis-server': rssMiB(redis.child.pid) }
+      : {}),
     'Portkey (Bun)': rssMiB(portkey.child.pid),
   }
-  for (const endpoint of [portkey, cacheOn, cacheOff, floor, upstream]) await procs.stop(endpoint.child)
-  return { options, cells, ttfb, rssMiB: rss, portkeyOnNode, profile }
+  for (const endpoint of [portkey, redisOn, redisOff, cacheOn, cacheOff, floor, upstream]) if (endpoint) await procs.stop(endpoint.child)
+  if (redis) {
+    redis.close()
+    await procs.stop(redis.child)
+  }
+  return { options, cells, ttfb, rssMiB: rss, redis: redisRun, portkeyOnNode, profile }
 }

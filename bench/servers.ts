@@ -1,5 +1,6 @@
 // Starting the measured servers, each as its own process on loopback, and the requests each one is sent.
 
+import { RedisClient } from 'bun'
 import { join } from 'node:path'
 import { UPSTREAM_KEY } from './fake-upstream'
 import { BUN, type Child, cleanEnv, freePort, NODE, type Processes, ROOT, waitForHttp } from './lib/proc'
@@ -65,6 +66,49 @@ export async function startProxy(procs: Processes, upstream: Endpoint, name: str
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(procs, child, `${url}/health`)
   return { child, url }
+}
+
+export interface RedisServer {
+  child: Child
+  /** redis://127.0.0.1:<port>, what REDIS_URL is set to. */
+  url: string
+  version: string
+  /** Commands the server has processed so far (INFO stats), less this client's own INFO calls: differences count the proxies'. */
+  commands(): Promise<number>
+  close(): void
+}
+
+export const REDIS_ARGS = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes']
+
+/**
+ * A redis-server of its own, on a free port, in a temporary directory, with no persistence (no RDB
+ * snapshots, no AOF): what the proxy's REDIS_URL points at. Returns why not when it cannot be had.
+ */
+export async function startRedis(procs: Processes): Promise<RedisServer | string> {
+  const binary = Bun.which('redis-server')
+  if (!binary) return 'redis-server is not installed (apt-get install redis-server)'
+  const version = /v=(\S+)/.exec(Bun.spawnSync([binary, '--version']).stdout.toString())?.[1] ?? '?'
+  const port = freePort()
+  const dir = procs.tempDir('proxy-gpt-bench-redis-')
+  const child = procs.spawn('redis-server', [binary, '--port', String(port), '--dir', dir, ...REDIS_ARGS], { env: cleanEnv({}), port })
+  const url = `redis://127.0.0.1:${port}`
+  let client: RedisClient
+  for (const deadline = Date.now() + 10_000; ; await Bun.sleep(100)) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
+      return `redis-server ${version} exited (${child.proc.exitCode ?? child.proc.signalCode}) at start: ${procs.logTail(child, 3).replace(/\s+/g, ' ').slice(-200)}`
+    }
+    // A client whose first connection failed stays failed: a new one per attempt.
+    client = new RedisClient(url, { autoReconnect: false, connectionTimeout: 1_000 })
+    if ((await client.send('PING', []).catch(() => '')) === 'PONG') break
+    client.close()
+    if (Date.now() > deadline) {
+      await procs.stop(child)
+      return `redis-server ${version} did not answer PING on port ${port} within 10 s`
+    }
+  }
+  let asked = 0
+  const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await client.send('INFO', ['stats']))?.[1]) - asked++
+  return { child, url, version, commands, close: () => client.close() }
 }
 
 /** Portkey's gateway under Bun (what is measured), or under Node (only to check that its streaming breaks there). */

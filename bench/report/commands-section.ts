@@ -5,6 +5,7 @@ import type { RunResults } from './results'
 
 export function commandsSection(r: RunResults): string {
   const o = r.sections.matrix?.options
+  const redis = r.sections.matrix?.redis
   return `## Commands that produced these numbers
 
 \`\`\`sh
@@ -18,7 +19,9 @@ bun bench/fake-upstream.ts <port> ${o?.latencyMs ?? 1}                          
 bun bench/floor-forwarder.ts <port> http://127.0.0.1:<upstream> <key>          # (b)
 OPENAI_KEY=… PROXY_KEY=… OPENAI_BASE_URL=http://127.0.0.1:<upstream>/v1 HOST=127.0.0.1 PORT=<port> \\
   MODEL_RATE_LIMIT=0 CACHE_ALLOWED=false|true DATA_DIR=<temp dir> bun src/index.ts   # (c) | (d), (e)
-bun bench/portkey-loopback.mjs --port=<port> --headless                         # (f) node_modules/@portkey-ai/gateway/build/start-server.js
+${redis?.version ? `redis-server --port <port> --dir <temp dir> ${(redis.args ?? []).map((a) => (a === '' ? "''" : a)).join(' ')}   # ${redis.version}
+… the same proxy-gpt command with REDIS_URL=redis://127.0.0.1:<redis port>                                      # (c′) | (d′), (e′)
+` : ''}bun bench/portkey-loopback.mjs --port=<port> --headless                         # (f) node_modules/@portkey-ai/gateway/build/start-server.js
 \`\`\`
 
 Load, one Node process per cell (autocannon ${r.machine.versions.autocannon} through its API):

@@ -3,7 +3,7 @@
 
 import type { MatrixResult, Mode, TargetId } from '../matrix'
 import { TARGET_LABELS } from '../matrix'
-import { f0, f2, f3, pct, ratio, signed, table } from './format'
+import { f0, f1, f2, f3, pct, ratio, signed, table } from './format'
 import { cellOf } from './results'
 
 function matrixTable(matrix: MatrixResult, mode: Mode): string {
@@ -12,9 +12,13 @@ function matrixTable(matrix: MatrixResult, mode: Mode): string {
   const aN = cellOf(matrix, 'a', mode, high)
   const bN = cellOf(matrix, 'b', mode, high)
   const b1 = cellOf(matrix, 'b', mode, low)
-  const rows = (['a', 'b', 'c', 'd', 'e', 'f'] as TargetId[]).map((id) => {
+  // (c′)–(e′) each below its SQLite row, when they ran; redis-server's own CPU in a column of its own.
+  const ids = ORDER.filter((id) => cellOf(matrix, id, mode, high))
+  const withRedis = ids.some((id) => REDIS_IDS.includes(id))
+  const rows = ids.map((id) => {
     const one = cellOf(matrix, id, mode, low)
     const many = cellOf(matrix, id, mode, high)
+    const redis = many?.redisCpuUs === undefined ? '' : `${f0(many.redisCpuUs)} (${f1(many.redisCommands ?? NaN)})`
     return [
       TARGET_LABELS[id],
       f0(one?.rps ?? NaN),
@@ -28,12 +32,64 @@ function matrixTable(matrix: MatrixResult, mode: Mode): string {
       ratio((many?.rps ?? NaN) / (bN?.rps ?? NaN)),
       ratio((many?.rps ?? NaN) / (aN?.rps ?? NaN)),
       `${f0(many?.cpuUs ?? NaN)} (${f0(many?.systemUs ?? NaN)})`,
+      ...(withRedis ? [redis] : []),
     ]
   })
   return table(
-    ['target', `c=${low} req/s`, 'p50 ms', 'p99 ms', 'p50 − (a) ms', 'req/s ÷ (b)', `c=${high} req/s`, 'p50 ms', 'p99 ms', 'req/s ÷ (b)', 'req/s ÷ (a)', `CPU µs/req (system), c=${high}`],
+    [
+      'target',
+      `c=${low} req/s`,
+      'p50 ms',
+      'p99 ms',
+      'p50 − (a) ms',
+      'req/s ÷ (b)',
+      `c=${high} req/s`,
+      'p50 ms',
+      'p99 ms',
+      'req/s ÷ (b)',
+      'req/s ÷ (a)',
+      `CPU µs/req (system), c=${high}`,
+      ...(withRedis ? [`redis-server CPU µs/req (commands/req), c=${high}`] : []),
+    ],
     rows
   )
+}
+
+const ORDER: TargetId[] = ['a', 'b', 'c', 'cr', 'd', 'dr', 'e', 'er', 'f']
+const REDIS_IDS: TargetId[] = ['cr', 'dr', 'er']
+
+/** What (c′)–(e′) are, and what Redis costs against SQLite, both processes counted; or why they did not run. */
+function redisNote(matrix: MatrixResult): string {
+  const r = matrix.redis
+  if (!r) return '(c′)–(e′), proxy-gpt with `REDIS_URL`, were not part of the bench when these numbers were taken.'
+  if (r.skipped) return `**(c′), (d′), (e′) — proxy-gpt with \`REDIS_URL\` — were not measured in this run:** ${r.skipped}.`
+  const [low, high] = [Math.min(...matrix.options.connections), Math.max(...matrix.options.connections)]
+  const commands = (id: TargetId, n: number) => f1(cellOf(matrix, id, 'json', n)?.redisCommands ?? NaN)
+  const fewer = (cellOf(matrix, 'er', 'json', high)?.redisCommands ?? NaN) < (cellOf(matrix, 'er', 'json', low)?.redisCommands ?? NaN)
+  const pairs = (['c', 'd', 'e'] as const).map((id) => [id, cellOf(matrix, id, 'json', high), cellOf(matrix, `${id}r` as TargetId, 'json', high)] as const)
+  const compare = pairs
+    .map(([id, sqlite, redis]) => {
+      const both = (redis?.cpuUs ?? NaN) + (redis?.redisCpuUs ?? NaN)
+      return `- (${id}′) against (${id}): **${f0(redis?.cpuUs ?? NaN)} µs in proxy-gpt + ${f0(redis?.redisCpuUs ?? NaN)} µs in redis-server = ${f0(both)} µs** against ${f0(sqlite?.cpuUs ?? NaN)} µs (${ratio(both / (sqlite?.cpuUs ?? NaN))}), ${f1(redis?.redisCommands ?? NaN)} Redis commands; ${pct((redis?.rps ?? NaN) / (sqlite?.rps ?? NaN))} of its throughput`
+    })
+    .join('\n')
+  return `(c′), (d′), (e′) are (c), (d), (e) with \`REDIS_URL\` set, measured the same way in the same rotation: the replica keeps
+its shared state — limits, in-flight calls, key health, statistics, usage, keys, and for (d′)/(e′) the cache
+entries — in a redis-server ${r.version} the bench starts itself (\`redis-server --port <free port> --dir <temp dir> ${(r.args ?? []).map((a) => (a === '' ? "''" : a)).join(' ')}\`:
+loopback, no persistence, removed at the end). The two replicas share it, as two replicas of one deployment would;
+each keeps its own vector index, built from Redis and kept current from its change stream. Their *CPU µs/req* is
+the proxy's process alone; the work moved into Redis is in the last column: redis-server's own CPU time per
+request during the cell (and the Redis commands per request, from \`INFO stats\`), on the same two cores.
+CPU per request at c=${high} without streaming, with Redis against SQLite:
+
+${compare}
+
+At c=${low} a request made ${commands('cr', low)} (cache off), ${commands('dr', low)} (exact hit) and ${commands('er', low)} (semantic hit) Redis commands${
+    fewer
+      ? `; at c=${high} a semantic hit made ${commands('er', high)}, because identical questions in flight together share one replica-local claim
+(one leader looks up and claims in Redis; the others wait for its answer)`
+      : ''
+  }.`
 }
 
 export function matrixSection(matrix: MatrixResult): string {
@@ -62,6 +118,8 @@ cores are busy, and steadier than req/s on a shared machine.
 (e) includes one embedding call to the fake upstream per request (1536 floats of JSON, after the same
 ${o.latencyMs} ms wait): a semantic lookup cannot be made without embedding the question. The lookup itself,
 without that call, is measured in-process in section 3.
+
+${redisNote(matrix)}
 
 ### Non-streamed (\`stream: false\`)
 
