@@ -19,6 +19,8 @@ if (redisSkipReason) console.warn(`[redis] ${redisSkipReason}`)
 export interface TestRedis {
   url: string
   port: number
+  /** The password of `requirepass`, when the server was started with one. */
+  password?: string
   /** A URL of another database of the same server, so tests do not see each other's keys. */
   urlFor(db: number): string
   stop(): Promise<void>
@@ -27,6 +29,13 @@ export interface TestRedis {
   /** Stops it and leaves it stopped, until start(). */
   kill(): Promise<void>
   start(): Promise<void>
+  /** Runs redis-cli against this server (authenticated, database `db`), returning its stdout trimmed. */
+  cli(args: string[], db?: number): string
+}
+
+export interface RedisOptions {
+  /** Starts the server with `--requirepass`; `url` and `urlFor` then carry it (redis://:password@…). */
+  password?: string
 }
 
 async function freePort(): Promise<number> {
@@ -36,19 +45,22 @@ async function freePort(): Promise<number> {
   return port
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: RedisOptions = {}): Promise<TestRedis> {
   if (!REDIS_BINARY) throw new Error(redisSkipReason)
   const dir = mkdtempSync(join(tmpdir(), 'proxy-gpt-redis-'))
   const port = await freePort()
+  const { password } = options
   let child: ReturnType<typeof Bun.spawn> | undefined
 
-  const ping = async () => {
-    const probe = Bun.spawnSync(['redis-cli', '-p', String(port), 'PING'])
-    return probe.stdout.toString().trim() === 'PONG'
+  const cli = (args: string[], db?: number) => {
+    const auth = password ? ['-a', password, '--no-auth-warning'] : []
+    const selected = db === undefined ? [] : ['-n', String(db)]
+    return Bun.spawnSync(['redis-cli', '-p', String(port), ...auth, ...selected, ...args]).stdout.toString().trim()
   }
+  const ping = async () => cli(['PING']) === 'PONG'
   const start = async () => {
     // AOF on, so a restart keeps what was written (what "nothing is lost that Redis kept" needs).
-    child = Bun.spawn([REDIS_BINARY!, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], {
+    child = Bun.spawn([REDIS_BINARY!, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', ...(password ? ['--requirepass', password] : [])], {
       stdout: 'ignore',
       stderr: 'ignore',
     })
@@ -62,10 +74,13 @@ export async function startRedis(): Promise<TestRedis> {
     child = undefined
   }
   await start()
+  const base = `redis://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: base,
     port,
-    urlFor: (db) => `redis://127.0.0.1:${port}/${db}`,
+    password,
+    urlFor: (db) => `${base}/${db}`,
+    cli,
     async stop() {
       await kill()
       rmSync(dir, { recursive: true, force: true })

@@ -60,11 +60,15 @@ export class FallbackBudgets implements BudgetStore {
   private readonly own = new MemoryBudgets()
   /** The last settled spend read from Redis per key and period: what the fallback starts from. */
   private readonly lastKnown = new Map<string, number>()
+  /** Spend settled while Redis was away, still to be added to the shared spend. */
+  private readonly owed: Owed<{ key: string; period: string; amount: number }>
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly shared: BudgetStore
-  ) {}
+  ) {
+    this.owed = new Owed(redis, (next) => shared.spend(next.key, next.period, next.amount))
+  }
 
   async reserve(key: string, period: string, amount: number, limit: number, ttlMs: number): Promise<Reservation> {
     await this.repay()
@@ -88,10 +92,10 @@ export class FallbackBudgets implements BudgetStore {
     if (id.startsWith(OWN)) {
       await this.own.settle(key, period, id.slice(OWN.length), actual)
       // Spent while Redis was away is added to the shared spend when it can be.
-      await sharedOr(this.redis, () => this.shared.spend(key, period, actual), async () => void this.owed.push({ key, period, amount: actual }))
+      await sharedOr(this.redis, () => this.shared.spend(key, period, actual), async () => this.owed.push({ key, period, amount: actual }))
       return
     }
-    await sharedOr(this.redis, () => this.shared.settle(key, period, id, actual), async () => void this.owed.push({ key, period, amount: actual }))
+    await sharedOr(this.redis, () => this.shared.settle(key, period, id, actual), async () => this.owed.push({ key, period, amount: actual }))
   }
 
   async release(key: string, period: string, id: string): Promise<void> {
@@ -100,7 +104,7 @@ export class FallbackBudgets implements BudgetStore {
   }
 
   async spend(key: string, period: string, amount: number): Promise<void> {
-    await sharedOr(this.redis, () => this.shared.spend(key, period, amount), async () => void this.owed.push({ key, period, amount }))
+    await sharedOr(this.redis, () => this.shared.spend(key, period, amount), async () => this.owed.push({ key, period, amount }))
   }
 
   async spent(key: string, period: string): Promise<{ spent: number; reserved: number }> {
@@ -117,19 +121,8 @@ export class FallbackBudgets implements BudgetStore {
     await this.shared.reset(key)
   }
 
-  /** Spend settled while Redis was away, still to be added to the shared spend. */
-  private readonly owed: Array<{ key: string; period: string; amount: number }> = []
-
-  private async repay() {
-    while (this.owed.length > 0 && this.redis.available) {
-      const next = this.owed[0]!
-      try {
-        await this.shared.spend(next.key, next.period, next.amount)
-        this.owed.shift()
-      } catch {
-        return
-      }
-    }
+  private repay() {
+    return this.owed.repay()
   }
 }
 
@@ -194,33 +187,64 @@ export class FallbackStats implements StatsStore {
 
 /** Usage counted while Redis is away is kept here and added when it is back. */
 export class FallbackUsage implements UsageStore {
-  private readonly owed: UsageDelta[] = []
+  private readonly owed: Owed<UsageDelta>
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly shared: UsageStore
-  ) {}
+  ) {
+    this.owed = new Owed(redis, (delta) => shared.add(delta))
+  }
 
   async add(delta: UsageDelta) {
     this.owed.push(delta)
-    await this.repay()
+    await this.owed.repay()
   }
 
   async rows(key: string | undefined, fromDay: string, toDay: string) {
-    await this.repay()
+    await this.owed.repay()
     return sharedOr(this.redis, () => this.shared.rows(key, fromDay, toDay), async () => [])
   }
 
   async reset(key: string) {
-    for (let i = this.owed.length - 1; i >= 0; i--) if (this.owed[i]!.key === key) this.owed.splice(i, 1)
+    this.owed.drop((delta) => delta.key === key)
     await this.shared.reset(key)
   }
+}
 
-  private async repay() {
-    while (this.owed.length > 0 && this.redis.available) {
+/**
+ * Writes owed to Redis, applied in order, each exactly once. One repayment runs at a time: two running
+ * together would both apply the first write before either took it off the queue.
+ */
+class Owed<T> {
+  private readonly queue: T[] = []
+  private running: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly apply: (item: T) => Promise<unknown>
+  ) {}
+
+  push(item: T) {
+    this.queue.push(item)
+  }
+
+  drop(which: (item: T) => boolean) {
+    for (let i = this.queue.length - 1; i >= 0; i--) if (which(this.queue[i]!)) this.queue.splice(i, 1)
+  }
+
+  /** Resolves once what was owed when it was called is written, or Redis failed meanwhile (kept for later). */
+  repay(): Promise<void> {
+    const run = this.running.then(() => this.drain())
+    this.running = run
+    return run
+  }
+
+  private async drain() {
+    while (this.queue.length > 0 && this.redis.available) {
       try {
-        await this.shared.add(this.owed[0]!)
-        this.owed.shift()
+        await this.apply(this.queue[0]!)
+        this.queue.shift()
       } catch {
         return
       }

@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { fingerprint } from '../../src/upstream/fingerprint'
+import { admin, ask, redisSkipReason, startReplicas, statsOf, stopAllReplicas, until, type Replica } from '../helpers/replicas'
+
+// What else replicas share through Redis (DESIGN §1.6): the health of the upstream keys (a key one replica
+// found rate-limited rests for all of them), the keys made by the admin API (known on every replica within
+// about a second, and revoked on all), and the statistics behind /stats (each replica adds its counts every
+// 10 s; /stats on one shows the requests of all, and how many replicas there are).
+
+const K1 = 'sk-pool-key-one-Hq3Wn8Zt5Lc2Vr7Xm'
+const K2 = 'sk-pool-key-two-Jd6Pb1Ys4Ku9Fe0Qa'
+const RATE_LIMITED = { error: { message: 'Rate limit reached for requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } }
+
+setDefaultTimeout(30_000)
+afterEach(stopAllReplicas)
+
+const question = () => `shared question ${crypto.randomUUID()}`
+
+describe.skipIf(!!redisSkipReason)(`upstream key health across replicas${redisSkipReason ? ` (skipped: ${redisSkipReason})` : ''}`, () => {
+  test('a key answering 429 on A cools down for B and C too; with every key cooling, B answers upstream_keys_exhausted without a call', async () => {
+    const set = await startReplicas({
+      env: { CACHE_ALLOWED: 'false' },
+      upstreams: (url) => [{ name: 'main', base_url: `${url}/v1`, keys: [K1, K2], models: ['gpt-*'] }],
+    })
+    const [a, b, c] = set.replicas as [Replica, Replica, Replica]
+    const chatKeys = (from: number) => set.upstream.requests.slice(from).filter((r) => r.path === '/v1/chat/completions').map((r) => r.headers.authorization?.replace(/^Bearer /, ''))
+    set.upstream.keyFault(K1, { path: '/v1/chat/completions', status: 429, body: RATE_LIMITED, headers: { 'retry-after': '30' } })
+
+    // A rotates to K1 within two requests; its 429 is retried on K2, so the client sees 200.
+    for (let i = 0; i < 2 && !chatKeys(0).includes(K1); i++) expect((await ask(a, question())).status).toBe(200)
+    expect(chatKeys(0)).toContain(K1)
+
+    // B has never used K1 itself: on its own it would try it (least recently used) at its first or second request.
+    const mark = set.upstream.requests.length
+    for (let i = 0; i < 4; i++) expect((await ask(b, question())).status).toBe(200)
+    expect(chatKeys(mark)).toEqual([K2, K2, K2, K2])
+
+    const stats = await statsOf(c)
+    const keys = stats.upstreams.find((u: any) => u.name === 'main').keys
+    const cooling = keys.find((k: any) => k.fingerprint === fingerprint(K1))
+    expect(Date.parse(cooling.coolingUntil)).toBeGreaterThan(Date.now() + 20_000)
+    expect(keys.find((k: any) => k.fingerprint === fingerprint(K2)).coolingUntil).toBeNull()
+    expect(JSON.stringify(stats)).not.toContain(K1)
+
+    // K2 rate-limited on C too: now B knows both keys rest and answers at once.
+    set.upstream.keyFault(K2, { path: '/v1/chat/completions', status: 429, body: RATE_LIMITED, headers: { 'retry-after': '30' } })
+    await ask(c, question())
+    const before = set.upstream.requests.length
+    const exhausted = await ask(b, question())
+    expect(exhausted.status).toBe(429)
+    expect(exhausted.json.error.code).toBe('upstream_keys_exhausted')
+    expect(Number(exhausted.headers.get('retry-after'))).toBeGreaterThan(20)
+    expect(set.upstream.requests.length).toBe(before)
+  })
+})
+
+describe.skipIf(!!redisSkipReason)(`keys made by the admin API across replicas${redisSkipReason ? ` (skipped: ${redisSkipReason})` : ''}`, () => {
+  test('made on A, it works on B within about a second; revoked on C, it is refused on A and B', async () => {
+    const set = await startReplicas({ env: { CACHE_ALLOWED: 'false' } })
+    const [a, b, c] = set.replicas as [Replica, Replica, Replica]
+    const made = await admin(a, 'POST', '', { name: 'roaming', rate_limit: 2 })
+    expect(made.status).toBe(201)
+    const key: string = made.json.key
+    const known = await until(() => ask(b, question(), { key }), (answer) => answer.status === 200, { timeoutMs: 3000, intervalMs: 50 })
+    console.log(`replicas admin key: made on A, accepted on B after ${known.ms.toFixed(0)} ms`)
+    expect(known.ms).toBeLessThan(2000)
+
+    // Its settings travel with it: rate_limit 2 is one window across the replicas (one request was made on B).
+    expect((await ask(c, question(), { key })).status).toBe(200)
+    expect((await ask(a, question(), { key })).status).toBe(429)
+    const listed = await admin(c, 'GET', '')
+    expect(listed.json.data.map((k: any) => k.name)).toContain('roaming')
+    expect(JSON.stringify(listed.json)).not.toContain(key)
+
+    expect((await admin(c, 'DELETE', '/roaming')).status).toBe(200)
+    const refusedEverywhere = await until(
+      () => Promise.all([a, b].map((r) => ask(r, question(), { key }))),
+      (answers) => answers.every((answer) => answer.status === 401),
+      { timeoutMs: 3000, intervalMs: 50 }
+    )
+    console.log(`replicas admin key: revoked on C, refused on A and B after ${refusedEverywhere.ms.toFixed(0)} ms`)
+    expect(refusedEverywhere.value[0]!.json.error.code).toBe('invalid_api_key')
+    expect(refusedEverywhere.ms).toBeLessThan(2000)
+    expect((await admin(a, 'GET', '/roaming')).status).toBe(404)
+  })
+})
+
+describe.skipIf(!!redisSkipReason)(`statistics across replicas${redisSkipReason ? ` (skipped: ${redisSkipReason})` : ''}`, () => {
+  test('after the stats flush (every 10 s), /stats on A counts the requests made on B and C; three replicas seen', async () => {
+    const set = await startReplicas()
+    const [a, b, c] = set.replicas as [Replica, Replica, Replica]
+    const [q1, q2, q3] = [question(), question(), question()]
+    const made = [await ask(b, q1), await ask(b, q1), await ask(b, q2), await ask(c, q3), await ask(c, q1)]
+    expect(made.map((m) => m.cache)).toEqual(['MISS', 'HIT', 'MISS', 'MISS', 'HIT'])
+    const before = await statsOf(a)
+    expect(before.replicas).toEqual({ mode: 'shared', seen: 3 })
+
+    // Each replica adds its counts 10 s after it started and every 10 s after: 15 s is the bound.
+    const flushed = await until(() => statsOf(a), (s) => s.requests.total >= 5, { timeoutMs: 15_000, intervalMs: 250 })
+    console.log(`replicas stats: /stats on A counted the 5 requests of B and C ${(flushed.ms / 1000).toFixed(1)} s after they were made`)
+    const stats = flushed.value
+    expect(stats.requests.total).toBe(5)
+    expect(stats.requests.byEndpoint.chat).toBe(5)
+    expect(stats.cache.hits.exact).toBe(2)
+    expect(stats.cache.misses).toBe(3)
+    expect(stats.upstream.requests).toBe(3)
+    expect(stats.replicas).toEqual({ mode: 'shared', seen: 3 })
+    // And every replica says the same.
+    for (const r of [b, c]) expect((await statsOf(r)).requests.total).toBe(5)
+  })
+})
