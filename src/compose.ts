@@ -98,7 +98,9 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     onAttempt: (upstream, fingerprint, outcome) => stats?.recordAttempt(upstream, fingerprint, outcome),
   })
 
-  const cache = stores.cacheEntries ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options)) : undefined
+  const cache = stores.cacheEntries
+    ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options), shared && (() => shared.redis.available))
+    : undefined
   if (!cache) log('cache: off (CACHE_ALLOWED=false)')
   stats = new StatsRecorder({
     store: stores.stats,
@@ -154,7 +156,13 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
  * Imported here rather than at the top: the usearch native addon loads with it, and when it cannot (the
  * standalone executable unpacks it into $TMPDIR) the operator should get a sentence, not a dump.
  */
-async function openCache(config: Config, log: LogSink, stores: StateStores, embeddings: EmbeddingsSource | undefined): Promise<AnswerCache> {
+async function openCache(
+  config: Config,
+  log: LogSink,
+  stores: StateStores,
+  embeddings: EmbeddingsSource | undefined,
+  reachable: (() => boolean) | undefined
+): Promise<AnswerCache> {
   let module: typeof import('./cache/answer-cache')
   try {
     module = await import('./cache/answer-cache')
@@ -164,7 +172,15 @@ async function openCache(config: Config, log: LogSink, stores: StateStores, embe
         'The executable unpacks it into $TMPDIR, which must be writable and not mounted noexec; or set CACHE_ALLOWED=false.'
     )
   }
-  return module.AnswerCache.open({ config, log, entries: stores.cacheEntries!, inFlight: stores.inFlight, embeddings })
+  return module.AnswerCache.open({
+    config,
+    log,
+    entries: stores.cacheEntries!,
+    inFlight: stores.inFlight,
+    embeddings,
+    storeName: config.redisUrl ? 'Redis' : 'cache.sqlite',
+    reachable,
+  })
 }
 
 /**

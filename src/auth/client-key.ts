@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { BudgetSetting } from '../config/key-settings'
 import type { Config } from '../config/load'
 import { invalidApiKey, ipNotAllowed, keyExpired } from '../errors'
@@ -41,10 +40,20 @@ export type Authenticate = (request: Request, socketIp: string) => ClientKey
 
 export { SHARED_CACHE_GROUP } from './key-ring'
 
-const shortHash = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 8)
+const shortHash = (id: string) => (Bun.SHA256.hash(id, 'hex') as string).slice(0, 8)
 
 export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 'trustProxy'>, now: () => number = Date.now): Authenticate {
   const perKey = config.proxyKeys.length > 1
+  // The log's short hash of each id seen lately: one SHA-256 per client rather than per request.
+  const hashes = new Map<string, string>()
+  const hashOf = (id: string) => {
+    let hash = hashes.get(id)
+    if (hash === undefined) {
+      if (hashes.size >= 4096) hashes.clear()
+      hashes.set(id, (hash = shortHash(id)))
+    }
+    return hash
+  }
   return (request, socketIp) => {
     const presented = presentedKey(request.headers)
     const entry = presented ? ring.find(presented) : undefined
@@ -56,7 +65,7 @@ export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 
     return {
       name: entry.name,
       id,
-      hash: entry.name ?? shortHash(id),
+      hash: entry.name ?? hashOf(id),
       account: entry.account,
       metered: entry.name !== undefined || entry.budget !== undefined,
       rateLimit: entry.rateLimit,

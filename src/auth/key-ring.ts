@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { cidrMatcher } from '../config/cidr'
 import { globMatcher } from '../config/glob'
 import type { BudgetSetting, KeyConfig, KeySettings } from '../config/key-settings'
@@ -35,7 +34,7 @@ export interface RingEntry {
 
 export const SHARED_CACHE_GROUP = 'shared'
 
-export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex')
+export const hashKey = (key: string) => Bun.SHA256.hash(key, 'hex') as string
 
 /** Every group of OpenAI's API, nothing outside it: what PROXY_KEY keys may reach. */
 const EVERY_GROUP = (group: ApiGroup | undefined) => group !== undefined

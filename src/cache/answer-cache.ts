@@ -3,6 +3,8 @@ import type { Config } from '../config/load'
 import { describeError, throttledLog, type LogSink } from '../log/sink'
 import type { JsonObject } from '../openai/validate'
 import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, StoredAnswer } from '../state/types'
+import type { ReplayForm } from '../openai/replay-template'
+import { HotAnswers, type HotAnswer } from './hot-answers'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan, type CacheSettings } from './policy'
 import { Embedder, type EmbeddingsSource } from './semantic/embedder'
@@ -31,9 +33,17 @@ export interface CacheOptions {
   inFlight: InFlightStore
   /** Where the question embeddings come from; none: semantic matching is off (exact caching stays on). */
   embeddings?: EmbeddingsSource
+  /** What the log calls the entry store: `cache.sqlite` (the default) or `Redis`. */
+  storeName?: string
+  /** For a store across the network: whether it is reachable now. While it is not, nothing is served from memory. */
+  reachable?: () => boolean
 }
 
 const MAINTENANCE_MS = 60_000
+/** The most asked answers kept ready to send (hot-answers.ts): at most this many, weighing at most this. */
+const HOT_ENTRIES = 1024
+const HOT_BYTES = 32 * 1024 * 1024
+const HOT_TRUST_MS = 5_000
 
 export class AnswerCache {
   /** Background embeddings of stored answers; waited for on close so none writes to a closed store. */
@@ -42,6 +52,7 @@ export class AnswerCache {
   private readonly failure: (kind: string, line: string) => void
   private readonly matcher: SemanticMatcher
   private readonly keeper: IndexKeeper
+  private readonly hot: HotAnswers
 
   private constructor(
     private readonly settings: CacheSettings,
@@ -49,17 +60,20 @@ export class AnswerCache {
     readonly entries: CacheEntryStore,
     private readonly inFlight: InFlightStore,
     readonly index: VectorIndex,
-    readonly embedder: Embedder
+    readonly embedder: Embedder,
+    private readonly storeName: string,
+    private readonly reachable: () => boolean
   ) {
     this.failure = throttledLog(log)
     this.matcher = new SemanticMatcher(embedder, index, entries)
-    this.keeper = new IndexKeeper(index, entries, embedder.model, log, this.failure)
+    this.keeper = new IndexKeeper(index, entries, embedder.model, log, this.failure, storeName)
+    this.hot = new HotAnswers(entries, { maxEntries: HOT_ENTRIES, maxBytes: HOT_BYTES, trustMs: HOT_TRUST_MS, ttlMs: settings.ttlSeconds * 1000 })
   }
 
-  static async open({ config, log, entries, inFlight, embeddings }: CacheOptions): Promise<AnswerCache> {
+  static async open({ config, log, entries, inFlight, embeddings, storeName = 'cache.sqlite', reachable = () => true }: CacheOptions): Promise<AnswerCache> {
     const embedder = new Embedder({ model: config.embedding.model, log, source: embeddings })
     const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'))
-    const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder)
+    const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable)
     const swept = await cache.safely('write', 0, () => entries.sweep())
     const count = await cache.safely('read', 0, () => entries.count())
     await cache.keeper.open(
@@ -80,6 +94,19 @@ export class AnswerCache {
   async exact(keys: CacheKeys): Promise<Hit | undefined> {
     const entry = await this.safely('read', undefined, () => this.entries.getByKey(keys.exact))
     return entry && { entry, match: 'exact' }
+  }
+
+  /**
+   * The answer kept ready for a request seen before, recognised by `request`: its bytes with everything
+   * else that decides its answer (the caller builds it). Only exact hits are kept.
+   */
+  hotAnswer(request: string): HotAnswer | undefined {
+    return this.reachable() ? this.hot.get(request) : undefined
+  }
+
+  /** Keeps an exact hit ready for the next identical request. */
+  keepHot(request: string, hit: Hit, form: ReplayForm, model?: string) {
+    if (hit.match === 'exact') this.hot.remember(request, hit.entry, form, model)
   }
 
   /** The entry that answered an identical request in flight. */
@@ -113,7 +140,7 @@ export class AnswerCache {
     try {
       this.entries.touch(hit.entry.id)
     } catch (error) {
-      this.failure('write', writeFailure(error))
+      this.failure('write', `cache: could not write to ${this.storeName} (${describeError(error)}); serving without it meanwhile`)
     }
   }
 
@@ -168,6 +195,7 @@ export class AnswerCache {
 
   async close() {
     clearInterval(this.timer)
+    this.hot.close()
     await Promise.allSettled(this.background)
     await this.keeper.close()
     await this.safely('write', undefined, () => this.entries.flush())
@@ -191,10 +219,9 @@ export class AnswerCache {
     try {
       return await operation()
     } catch (error) {
-      this.failure(kind, kind === 'read' ? `cache: could not read from cache.sqlite (${describeError(error)}); serving without it meanwhile` : writeFailure(error))
+      const verb = kind === 'read' ? 'read from' : 'write to'
+      this.failure(kind, `cache: could not ${verb} ${this.storeName} (${describeError(error)}); serving without it meanwhile`)
       return fallback
     }
   }
 }
-
-const writeFailure = (error: unknown) => `cache: could not write to cache.sqlite (${describeError(error)}); serving without it meanwhile`

@@ -4,10 +4,8 @@ import type { Config } from '../config/load'
 import type { LogSink } from '../log/sink'
 import type { ApiCallDeps } from '../pipeline/api-call'
 import type { StatsRecorder } from '../stats/recorder'
-import { corsPlugin } from './plugins/cors'
 import { docs } from './plugins/docs'
 import { errorHandler } from './plugins/error-handler'
-import { requestId } from './plugins/request-id'
 import type { RequestContexts } from './request-contexts'
 import { adminCacheRoutes } from './routes/admin-cache'
 import { adminKeysRoutes, type AdminKeysDeps } from './routes/admin-keys'
@@ -32,9 +30,7 @@ export interface AppParts {
 export function createApp({ config, log, contexts, api, cache, stats, keys }: AppParts) {
   return new Elysia()
     .use(errorHandler(log))
-    .use(requestId(contexts))
-    .use(corsPlugin(config))
-    .use(docs)
+    .use(docs())
     .use(healthRoutes)
     .use(statusPageRoutes)
     .use(stats ? statsRoutes(stats, config) : new Elysia({ name: 'no-stats' }))

@@ -7,9 +7,13 @@ import { RequestContext } from '../pipeline/context'
  */
 export class RequestContexts {
   private readonly contexts = new WeakMap<Request, RequestContext>()
+  // Request ids: 20 random hex digits for this server, then a count (unique here, and unlike another's).
+  private readonly idPrefix = `req_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`
+  private count = 0
+  private readonly newId = () => this.idPrefix + (++this.count).toString(16).padStart(12, '0')
 
   begin(request: Request, ip: string): RequestContext {
-    const ctx = new RequestContext(request, ip)
+    const ctx = new RequestContext(request, ip, performance.now(), this.newId)
     this.contexts.set(request, ctx)
     return ctx
   }

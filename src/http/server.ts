@@ -4,6 +4,7 @@ import type { LogSink } from '../log/sink'
 import type { RequestContext } from '../pipeline/context'
 import type { StatsRecorder } from '../stats/recorder'
 import { accessLogLine } from './access-log'
+import { Cors } from './cors'
 import type { RequestContexts } from './request-contexts'
 
 /** What the server needs of the app: Elysia's own `handle`. */
@@ -13,16 +14,19 @@ export interface Handler {
 
 /**
  * Serves the app behind a thin wrapper that owns what must hold for every request, whichever route (or
- * none) answers it: the socket address, the start time, the one access-log line and the statistics. A
- * streamed body is accounted when it ends (Elysia's onAfterResponse fires before a stream finishes).
+ * none) answers it: the socket address, the start time, the request id and CORS headers on the answer, the
+ * one access-log line and the statistics. A streamed body is accounted when it ends (Elysia's
+ * onAfterResponse fires before a stream finishes). Headers are set here on the finished response rather
+ * than through Elysia's `set.headers`, which would make Elysia rebuild every response around its body.
  */
 export function serve(
   app: Handler,
   contexts: RequestContexts,
-  config: Pick<Config, 'port' | 'host' | 'maxBodySize'>,
+  config: Pick<Config, 'port' | 'host' | 'maxBodySize' | 'corsOrigins'>,
   log: LogSink,
   stats?: StatsRecorder
 ) {
+  const cors = new Cors(config)
   const complete = (request: Request, ctx: RequestContext, status: number) => {
     const now = performance.now()
     log(accessLogLine(request, ctx, status, now))
@@ -57,11 +61,15 @@ export function serve(
       const ctx = contexts.begin(request, server.requestIP(request)?.address ?? '')
       let response: Response
       try {
-        response = await app.handle(request)
+        response = request.method === 'OPTIONS' ? cors.preflight(request) : await app.handle(request)
       } catch (error) {
         log(`error unhandled: ${(error as Error)?.name ?? 'unknown'}`)
-        response = internalError().toResponse({ 'x-request-id': ctx.id })
+        response = internalError().toResponse()
       }
+      response = withHeaders(response, (headers) => {
+        headers.set('x-request-id', ctx.id)
+        cors.apply(request, headers)
+      })
       const status = response.status
       void ctx.finished.then(() => complete(request, ctx, status))
       ctx.responded()
@@ -72,4 +80,16 @@ export function serve(
       return internalError().toResponse()
     },
   })
+}
+
+/** Sets headers on a response, or on a copy when its headers are immutable (a fetch()ed response). */
+function withHeaders(response: Response, set: (headers: Headers) => void): Response {
+  try {
+    set(response.headers)
+    return response
+  } catch {
+    const copy = new Response(response.body, response)
+    set(copy.headers)
+    return copy
+  }
 }

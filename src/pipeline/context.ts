@@ -33,10 +33,12 @@ export class RequestContext {
     request: Request,
     /** Socket address of the peer. */
     readonly ip: string,
-    readonly start = performance.now()
+    readonly start = performance.now(),
+    /** Makes the id of a request that brought none (`req_` and 32 hex digits). */
+    newId: () => string = () => `req_${crypto.randomUUID().replaceAll('-', '')}`
   ) {
     const given = request.headers.get('x-request-id')
-    this.id = given && REQUEST_ID.test(given) ? given : `req_${crypto.randomUUID().replaceAll('-', '')}`
+    this.id = given && REQUEST_ID.test(given) ? given : newId()
     this.finished = new Promise((resolve) => (this.finish = resolve))
   }
 

@@ -1,5 +1,6 @@
 import type { Hit } from '../cache/answer-cache'
 import { encodeEmbeddings } from '../openai/embeddings-encoding'
+import type { ReplayForm, ReplayTemplate } from '../openai/replay-template'
 import { replayJson, replaySse } from '../openai/sse/replay'
 import type { JsonObject } from '../openai/validate'
 
@@ -26,4 +27,18 @@ export function renderHit(hit: Hit, request: JsonObject): Response {
   const body = answer.endpoint === 'embeddings' ? encodeEmbeddings(answer.body, request.encoding_format) : replayJson(answer)
   // The same content type as OpenAI's own JSON answers (and a MISS passed through from it).
   return new Response(JSON.stringify(body), { headers: { ...headers, 'content-type': 'application/json' } })
+}
+
+/** The form of answer a request asks for, for an answer kept ready (replay-template.ts). */
+export function replayForm(request: JsonObject): ReplayForm {
+  return {
+    stream: request.stream === true,
+    includeUsage: (request.stream_options as JsonObject | undefined)?.include_usage === true,
+    encoding: request.encoding_format,
+  }
+}
+
+/** A hit from an answer kept ready: the same bytes and headers renderHit makes, with a fresh id and time. */
+export function respond(hit: Hit, template: ReplayTemplate): Response {
+  return new Response(template.render(), { headers: { ...cacheHeaders(hit), ...template.contentHeaders } })
 }

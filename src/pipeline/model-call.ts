@@ -15,8 +15,9 @@ import { admit } from './admit'
 import { askForUsage, combineCaptures, completeAnswer, startRecording, type Recording } from './answer-capture'
 import { meteringCapture } from './metering'
 import type { RequestContext } from './context'
-import { renderHit } from './hit'
+import { renderHit, replayForm, respond } from './hit'
 import { prepareBody } from './prepare'
+import { readBodyText } from './request-body'
 import { relay } from './relay'
 import { callUpstream, upstreamHeader } from './upstream-call'
 
@@ -39,10 +40,23 @@ export interface ModelRoute {
 }
 
 export async function modelCall(ctx: RequestContext, request: Request, route: ModelRoute, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
-  const body = await prepareBody(ctx, request, route.endpoint, key, deps.config)
-  checkModel(body, key, deps.pool)
-  const call: Call = { model: typeof body.model === 'string' ? body.model : '', estimate: estimateTokens(route.endpoint, body) }
+  const text = await readBodyText(request, deps.config.maxBodySize)
   const { cache } = deps
+  // A request answered from the cache before, byte for byte: served from memory, nothing parsed.
+  const hot = cache && CACHEABLE.has(route.endpoint) ? hotRequestOf(request, route, key, text) : undefined
+  const ready = hot && cache!.hotAnswer(hot)
+  if (ready) {
+    checkModel(ready, key, deps.pool)
+    if (ready.model !== undefined) ctx.model = ready.model
+    const hit: Hit = { entry: ready.entry, match: 'exact' }
+    return serveHit(ctx, cache!, hit, key, deps, () => respond(hit, ready.template))
+  }
+
+  const body = prepareBody(ctx, text, route.endpoint, key, deps.config)
+  checkModel(body, key, deps.pool)
+  // Only a metered key's budget and usage read the estimate (a key with a budget is metered).
+  const estimate = key.metered ? estimateTokens(route.endpoint, body) : NO_ESTIMATE
+  const call: Call = { model: typeof body.model === 'string' ? body.model : '', estimate }
   if (!CACHEABLE.has(route.endpoint)) return forwardAdmitted(ctx, request, route, body, key, call, deps)
   const endpoint = route.endpoint as CachedEndpoint
   if (!cache) return bypass(ctx, request, { ...route, endpoint }, body, key, call, deps)
@@ -51,10 +65,13 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
   ctx.cache = plan.lookup ? 'MISS' : 'BYPASS'
 
   const exact = plan.lookup ? await cache.exact(keys) : undefined
-  if (exact) return serveHit(ctx, cache, exact, body, key, deps)
+  if (exact) {
+    if (hot) cache.keepHot(hot, exact, replayForm(body), typeof body.model === 'string' ? body.model : undefined)
+    return serveHit(ctx, cache, exact, key, deps, () => renderHit(exact, body))
+  }
 
   const flight = await shareInFlight(cache, plan, keys)
-  if (flight.hit) return serveHit(ctx, cache, flight.hit, body, key, deps)
+  if (flight.hit) return serveHit(ctx, cache, flight.hit, key, deps, () => renderHit(flight.hit!, body))
 
   try {
     // A client over its limit or budget still got its exact hit above, but no embedding is bought for it.
@@ -64,7 +81,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
       if (semantic.hit) {
         await admission.release()
         await flight.claim?.settle({ entryId: semantic.hit.entry.id })
-        return serveHit(ctx, cache, semantic.hit, body, key, deps)
+        return serveHit(ctx, cache, semantic.hit, key, deps, () => renderHit(semantic.hit!, body))
       }
       const store = flight.claim && { cache, endpoint, keys, embedding: semantic.embedding ?? semantic.pending, flight: flight.claim }
       return await forward(ctx, request, route, body, key, call, admission, deps, store)
@@ -79,14 +96,26 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
   }
 }
 
+/**
+ * What identifies a request for the answers kept hot: its bytes and everything else its answer depends on
+ * (the path with its query, the key's cache group and output cap). None for a request whose headers ask the
+ * cache for something (no-cache, no-store): those go the normal way.
+ */
+function hotRequestOf(request: Request, route: ModelRoute, key: ClientKey, text: string): string | undefined {
+  if (request.headers.has('cache-control') || request.headers.has('pragma')) return undefined
+  return `${route.path}\n${key.cacheGroup}\n${key.maxOutputTokens}\n${text}`
+}
+
 /** Nothing is looked up, counted or forwarded for a model the key may not use or no upstream serves. */
-function checkModel(body: JsonObject, key: ClientKey, pool: UpstreamPool) {
+function checkModel(body: { model?: unknown }, key: ClientKey, pool: UpstreamPool) {
   if (typeof body.model === 'string') {
     if (!pool.serves(body.model) || (key.models && !key.models(body.model))) throw modelNotFound(body.model)
   } else if (key.models) {
     throw modelNotFound('(none)')
   }
 }
+
+const NO_ESTIMATE = { promptTokens: 0, completionTokens: 0 }
 
 const queryOf = (path: string) => (path.includes('?') ? path.slice(path.indexOf('?')) : '')
 
@@ -109,14 +138,14 @@ async function forwardAdmitted(ctx: RequestContext, request: Request, route: Mod
 }
 
 /** A hit costs nothing: counted in the key's usage as saved. */
-async function serveHit(ctx: RequestContext, cache: AnswerCache, hit: Hit, body: JsonObject, key: ClientKey, deps: ModelCallDeps): Promise<Response> {
+async function serveHit(ctx: RequestContext, cache: AnswerCache, hit: Hit, key: ClientKey, deps: ModelCallDeps, render: () => Response): Promise<Response> {
   cache.served(hit)
   ctx.cache = 'HIT'
   ctx.cacheMatch = hit.match
   const usage = usageOf(hit.entry.answer)
   if (usage) ctx.saved = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
   if (key.metered) await deps.gatekeeper.recordHit(key, hit.entry.model, ctx.saved).catch(() => {})
-  return renderHit(hit, body)
+  return render()
 }
 
 /**
@@ -188,8 +217,6 @@ async function forward(ctx: RequestContext, request: Request, route: ModelRoute,
 
 /** The body as each upstream gets it: its model_map renames the model, nothing else changes. */
 function send(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, deps: ModelCallDeps) {
-  const headers = new Headers(request.headers)
-  headers.set('content-type', 'application/json')
   const model = typeof body.model === 'string' ? body.model : undefined
   let plain: string | undefined
   const bodyFor = (upstream: Parameters<typeof UpstreamPool.upstreamModel>[0]) => {
@@ -197,7 +224,16 @@ function send(ctx: RequestContext, request: Request, route: ModelRoute, body: Js
     if (name === model) return (plain ??= JSON.stringify(body))
     return JSON.stringify({ ...body, model: name })
   }
-  return callUpstream(ctx, deps.pool, { method: 'POST', path: route.path, headers, body: bodyFor, model, retryable: true, signal: request.signal })
+  return callUpstream(ctx, deps.pool, {
+    method: 'POST',
+    path: route.path,
+    headers: request.headers,
+    contentType: 'application/json',
+    body: bodyFor,
+    model,
+    retryable: true,
+    signal: request.signal,
+  })
 }
 
 interface StoreTarget {

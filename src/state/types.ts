@@ -120,10 +120,14 @@ export interface EntrySummary {
   embedded: boolean
 }
 
-/** What a vector index follows: vectors that joined the store, and entries that left it. */
+/**
+ * What a vector index (and the answers kept hot) follows: vectors that joined the store, entries that left
+ * it, and `gap`: changes may have been missed (another replica's, while the change stream was out of reach).
+ */
 export type EntryChange =
   | { kind: 'added'; id: number; embedding: Float32Array; model: string }
   | { kind: 'removed'; ids: number[] }
+  | { kind: 'gap' }
 
 export interface VectorSummary {
   count: number

@@ -1,13 +1,29 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Registry, type Metric } from 'prom-client'
+import { CountedHistogram } from './histogram'
 import type { RequestEvent } from './event'
 import type { UpstreamHealth } from './snapshot'
 
 // The /metrics series: Prometheus' own convention (counters start at zero with the process), bounded labels.
 
+type CounterName = 'upstreamErrors' | 'rateLimited' | 'tokensSaved'
+
+interface Pending {
+  labels: Record<string, string>
+  n: number
+}
+
 export class PrometheusMetrics {
   readonly registry = new Registry()
   /** Request counts by label set since the last scrape: prom-client hashes a label set on every inc(). */
   private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
+  /** The same for the other per-request counters, by counter and label set. */
+  private readonly pending = { upstreamErrors: new Map<string, Pending>(), rateLimited: new Map<string, Pending>(), tokensSaved: new Map<string, Pending>() }
+  private readonly duration = new CountedHistogram(
+    'proxy_gpt_request_duration_seconds',
+    'Time to the end of the answer (streams included)',
+    [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+  )
+  private readonly upstream = new CountedHistogram('proxy_gpt_upstream_duration_seconds', "Time to the upstream's response headers", [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120])
   private readonly metrics
 
   constructor(
@@ -29,23 +45,26 @@ export class PrometheusMetrics {
           this.pendingRequests.clear()
         },
       }),
-      duration: new Histogram({
-        name: 'proxy_gpt_request_duration_seconds',
-        help: 'Time to the end of the answer (streams included)',
-        labelNames: ['endpoint', 'cache'],
-        buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-        registers,
-      }),
-      upstream: new Histogram({
-        name: 'proxy_gpt_upstream_duration_seconds',
-        help: "Time to the upstream's response headers",
+      upstreamErrors: new Counter({
+        name: 'proxy_gpt_upstream_errors_total',
+        help: 'Upstream failures (unreachable, timeout, 5xx, 429)',
         labelNames: ['endpoint'],
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
         registers,
+        collect: (): void => this.drain('upstreamErrors'),
       }),
-      upstreamErrors: new Counter({ name: 'proxy_gpt_upstream_errors_total', help: 'Upstream failures (unreachable, timeout, 5xx, 429)', labelNames: ['endpoint'], registers }),
-      rateLimited: new Counter({ name: 'proxy_gpt_rate_limited_total', help: 'Requests refused by MODEL_RATE_LIMIT', registers }),
-      tokensSaved: new Counter({ name: 'proxy_gpt_tokens_saved_total', help: 'Tokens served from cache instead of the upstream', labelNames: ['model', 'kind'], registers }),
+      rateLimited: new Counter({
+        name: 'proxy_gpt_rate_limited_total',
+        help: 'Requests refused by MODEL_RATE_LIMIT',
+        registers,
+        collect: (): void => this.drain('rateLimited'),
+      }),
+      tokensSaved: new Counter({
+        name: 'proxy_gpt_tokens_saved_total',
+        help: 'Tokens served from cache instead of the upstream',
+        labelNames: ['model', 'kind'],
+        registers,
+        collect: (): void => this.drain('tokensSaved'),
+      }),
       entries: new Gauge({
         name: 'proxy_gpt_cache_entries',
         help: 'Answers in the cache',
@@ -79,6 +98,7 @@ export class PrometheusMetrics {
       info: new Gauge({ name: 'proxy_gpt_build_info', help: 'Version of the running proxy', labelNames: ['version'], registers }),
       started: new Gauge({ name: 'proxy_gpt_start_time_seconds', help: 'Start time of the process', registers }),
     }
+    for (const histogram of [this.duration, this.upstream]) this.registry.registerMetric(histogram as unknown as Metric)
     this.metrics.info.set({ version }, 1)
     this.metrics.started.set(startedAt / 1000)
   }
@@ -90,14 +110,27 @@ export class PrometheusMetrics {
     const pending = this.pendingRequests.get(key)
     if (pending) pending.n++
     else this.pendingRequests.set(key, { labels: { endpoint, model, status_class: statusClass, cache }, n: 1 })
-    this.metrics.duration.observe({ endpoint, cache }, event.durationMs / 1000)
-    if (event.rateLimited) this.metrics.rateLimited.inc()
-    if (event.upstreamMs !== undefined) this.metrics.upstream.observe({ endpoint }, event.upstreamMs / 1000)
-    if (event.upstreamFailed) this.metrics.upstreamErrors.inc({ endpoint })
+    this.duration.observe(`${endpoint} ${cache}`, () => ({ endpoint, cache }), event.durationMs / 1000)
+    if (event.rateLimited) this.count('rateLimited', '', () => ({}))
+    if (event.upstreamMs !== undefined) this.upstream.observe(endpoint, () => ({ endpoint }), event.upstreamMs / 1000)
+    if (event.upstreamFailed) this.count('upstreamErrors', endpoint, () => ({ endpoint }))
     if (event.saved) {
-      this.metrics.tokensSaved.inc({ model, kind: 'prompt' }, event.saved.promptTokens)
-      this.metrics.tokensSaved.inc({ model, kind: 'completion' }, event.saved.completionTokens)
+      this.count('tokensSaved', `${model} prompt`, () => ({ model, kind: 'prompt' }), event.saved.promptTokens)
+      this.count('tokensSaved', `${model} completion`, () => ({ model, kind: 'completion' }), event.saved.completionTokens)
     }
+  }
+
+  private count(counter: CounterName, key: string, labels: () => Record<string, string>, by = 1) {
+    const pending = this.pending[counter].get(key)
+    if (pending) pending.n += by
+    else this.pending[counter].set(key, { labels: labels(), n: by })
+  }
+
+  /** Hands a counter what was counted since the last scrape. */
+  private drain(counter: CounterName) {
+    const metric: Counter<string> = this.metrics[counter]
+    for (const { labels, n } of this.pending[counter].values()) metric.inc(labels, n)
+    this.pending[counter].clear()
   }
 
   recordAttempt(upstream: string, key: string, outcome: string) {

@@ -13,6 +13,8 @@ export interface UpstreamRequest {
   body: string | ReadableStream<Uint8Array> | null
   /** Aborted when the client disconnects, which cancels the upstream request too. */
   signal: AbortSignal
+  /** Replaces the client's content type (the proxy re-serialises the JSON it read). */
+  contentType?: string
   /** Sent when the client declared one, so a streamed body is not re-framed as chunked. */
   contentLength?: string | null
   /** True when the body was cut for exceeding MAX_BODY_SIZE; the failure is then the client's. */
@@ -29,6 +31,7 @@ export type Send = (target: Target, request: UpstreamRequest) => Promise<Respons
 export function createSender(timeoutMs: number, send: typeof fetch = fetch): Send {
   return async (target, request) => {
     const headers = upstreamRequestHeaders(request.headers, target.key)
+    if (request.contentType) headers.set('content-type', request.contentType)
     if (request.contentLength) headers.set('content-length', request.contentLength)
 
     // The timeout covers the wait for response headers only: a long stream may run for minutes.

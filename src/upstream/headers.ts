@@ -30,15 +30,17 @@ const NOT_TO_UPSTREAM = new Set([
 
 /** Header families set by proxies and CDNs in front (X-Forwarded-*, Cloudflare's CF-*, X-Original-*). */
 const CLIENT_ADDRESS_PREFIXES = ['x-forwarded-', 'cf-', 'x-original-']
+const fromClientAddress = (name: string) => (name[0] === 'x' || name[0] === 'c') && CLIENT_ADDRESS_PREFIXES.some((prefix) => name.startsWith(prefix))
 
 const NOT_TO_CLIENT = new Set([...HOP_BY_HOP, 'content-encoding', 'content-length', 'set-cookie', 'alt-svc'])
 
 export function upstreamRequestHeaders(incoming: Headers, key: string): Headers {
   const headers = new Headers()
   // Headers the client names in Connection are hop-by-hop for this hop only (RFC 9110 §7.6.1).
-  const named = new Set((incoming.get('connection') ?? '').split(',').map((name) => name.trim().toLowerCase()))
+  const connection = incoming.get('connection')
+  const named = connection ? new Set(connection.split(',').map((name) => name.trim().toLowerCase())) : undefined
   incoming.forEach((value, name) => {
-    if (NOT_TO_UPSTREAM.has(name) || named.has(name) || CLIENT_ADDRESS_PREFIXES.some((prefix) => name.startsWith(prefix))) return
+    if (NOT_TO_UPSTREAM.has(name) || named?.has(name) || fromClientAddress(name)) return
     headers.set(name, value)
   })
   headers.set('authorization', `Bearer ${key}`)

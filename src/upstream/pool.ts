@@ -64,6 +64,7 @@ export class UpstreamPool {
   private uses = 0
   /** Smooth weighted round-robin state (nginx's), per upstream. */
   private readonly current = new Map<string, number>()
+  private readonly tiers = new Map<string, PoolUpstream[][]>()
 
   constructor(
     upstreams: readonly UpstreamConfig[],
@@ -86,9 +87,22 @@ export class UpstreamPool {
   /** The upstreams to try for `model`, in order; without a model, the first upstream of the file. */
   route(model?: string): PoolUpstream[] {
     if (model === undefined) return this.upstreams.slice(0, 1)
-    const serving = this.upstreams.filter((u) => u.serves(model))
-    const priorities = [...new Set(serving.map((u) => u.priority))].sort((a, b) => a - b)
-    return priorities.flatMap((priority) => this.rotate(serving.filter((u) => u.priority === priority)))
+    const tiers = this.tiersOf(model)
+    return tiers.length === 1 ? this.rotate(tiers[0]!) : tiers.flatMap((tier) => this.rotate(tier))
+  }
+
+  /** The upstreams serving `model`, grouped by priority, best first; worked out once per model name. */
+  private tiersOf(model: string): PoolUpstream[][] {
+    let tiers = this.tiers.get(model)
+    if (!tiers) {
+      const serving = this.upstreams.filter((u) => u.serves(model))
+      const priorities = [...new Set(serving.map((u) => u.priority))].sort((a, b) => a - b)
+      tiers = priorities.map((priority) => serving.filter((u) => u.priority === priority))
+      // Model names come from clients: a bounded memo.
+      if (this.tiers.size >= 1024) this.tiers.clear()
+      this.tiers.set(model, tiers)
+    }
+    return tiers
   }
 
   /** The name `upstream` knows `model` by. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { ask, paraphrases, redisSkipReason, startReplicas, statsOf, stopAllReplicas, until, type Answer, type Replica } from '../helpers/replicas'
+import { ADMIN_KEY, ask, paraphrases, redisSkipReason, startReplicas, statsOf, stopAllReplicas, until, type Answer, type Replica } from '../helpers/replicas'
 
 // The cache shared by replicas through Redis (DESIGN §1.6): entries and their embeddings live in Redis, each
 // replica keeps its own vector index, built from Redis at start and kept current from the change stream, so
@@ -45,6 +45,29 @@ describe.skipIf(!!redisSkipReason)(`the cache across three replicas${redisSkipRe
     console.log(`replicas semantic: stored on A, semantic hit on C ${delay.toFixed(0)} ms after A answered (similarity ${semantic.value.headers.get('x-cache-similarity')})`)
     expect(semantic.value.json.choices[0].message.content).toBe(first.json.choices[0].message.content)
     expect(delay).toBeLessThan(1000)
+  })
+
+  test('an answer kept hot on B is forgotten there as soon as A deletes it, and while Redis is away B serves nothing from memory', async () => {
+    const set = await startReplicas()
+    const [a, b] = set.replicas as [Replica, Replica]
+    const question = 'How many moons does Mars have?'
+    expect(outcome(await ask(a, question))).toBe('200 MISS')
+    // The second hit on B is answered from B's memory (hot), without reading Redis.
+    for (let i = 0; i < 3; i++) expect(outcome(await ask(b, question))).toBe('HIT/exact')
+    const list: any = await (await fetch(`${a.url}/admin/cache/entries`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()
+    const deleted = await fetch(`${a.url}/admin/cache/entries/${list.data[0].id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+    expect(deleted.status).toBe(200)
+    const gone = await until(() => ask(b, question), (x) => x.cache === 'MISS', { timeoutMs: 2000, intervalMs: 20 })
+    console.log(`replicas hot answers: deleted on A, a MISS on B ${gone.ms.toFixed(0)} ms later`)
+    expect(gone.ms).toBeLessThan(1000)
+
+    for (let i = 0; i < 3; i++) expect(outcome(await ask(b, question))).toBe('HIT/exact')
+    await set.redis!.kill()
+    // B learns that Redis is away from its next failed command (its change stream reads every second).
+    const away = await until(() => ask(b, question), (x) => x.cache === 'MISS', { timeoutMs: 3000, intervalMs: 20 })
+    console.log(`replicas hot answers: Redis killed, a MISS on B ${away.ms.toFixed(0)} ms later`)
+    expect(away.value.status).toBe(200)
+    await set.redis!.start()
   })
 
   test('cache groups hold across replicas: a private entry is no hit for another key; a named group shares', async () => {

@@ -19,12 +19,16 @@ export class IndexKeeper {
     private readonly model: string,
     private readonly log: LogSink,
     /** Storage failures, logged at most once a minute. */
-    private readonly failure: (kind: string, line: string) => void
+    private readonly failure: (kind: string, line: string) => void,
+    /** What the log calls the entry store. */
+    private readonly storeName = 'cache.sqlite'
   ) {
     // Followed from before the load or rebuild, so nothing added meanwhile is missed (adds are idempotent).
     this.unsubscribe = entries.subscribe((change) => {
+      // A gap is harmless here: a vector whose entry is gone can never make a hit (candidates are read
+      // from the store), and one missed is only a semantic hit less until the next rebuild.
       if (change.kind === 'removed') index.remove(change.ids)
-      else if (change.model === model) index.add(change.id, change.embedding)
+      else if (change.kind === 'added' && change.model === model) index.add(change.id, change.embedding)
     })
   }
 
@@ -34,7 +38,7 @@ export class IndexKeeper {
     try {
       result = await this.index.load(await this.fingerprint())
     } catch (error) {
-      this.failure('read', `cache: could not read cache.sqlite (${(error as Error).message}); rebuilding the semantic index`)
+      this.failure('read', `cache: could not read ${this.storeName} (${(error as Error).message}); rebuilding the semantic index`)
       result = 'stale'
     }
     if (result === 'loaded') this.log(describeStore(this.index.size))
@@ -71,7 +75,7 @@ export class IndexKeeper {
     const started = performance.now()
     try {
       const total = (await this.entries.vectorSummary(this.model)).count
-      this.log(`cache: semantic index ${reason}, rebuilding it from SQLite (${total} embedded answers) in the background`)
+      this.log(`cache: semantic index ${reason}, rebuilding it from ${this.storeName === 'cache.sqlite' ? 'SQLite' : this.storeName} (${total} embedded answers) in the background`)
       this.index.clear()
       for (let after = 0; ; ) {
         const page = await this.entries.vectors(this.model, after, REBUILD_PAGE)
@@ -82,7 +86,7 @@ export class IndexKeeper {
       }
       this.log(`cache: semantic index rebuilt, ${this.index.size} vectors in ${((performance.now() - started) / 1000).toFixed(1)}s`)
     } catch (error) {
-      this.failure('read', `cache: could not read cache.sqlite (${(error as Error).message}); the semantic index holds ${this.index.size} vectors`)
+      this.failure('read', `cache: could not read ${this.storeName} (${(error as Error).message}); the semantic index holds ${this.index.size} vectors`)
     } finally {
       this.rebuilding = undefined
     }

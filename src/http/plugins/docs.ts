@@ -4,32 +4,34 @@ import { VERSION } from '../../version'
 // The UI loads from a CDN; the plugin's default would follow `@latest`, so the version is pinned.
 const SWAGGER_UI_VERSION = '5.32.0'
 
-export const docs = swagger({
-  provider: 'swagger-ui',
-  version: SWAGGER_UI_VERSION,
-  path: '/swagger',
-  specPath: '/swagger/json',
-  exclude: [/^\/$/, '/health', /^\/\*/],
-  documentation: {
-    info: {
-      title: 'proxy-gpt',
-      version: VERSION,
-      description:
-        'OpenAI-compatible gateway. Authorize with your proxy key (not the OpenAI key), then try the /v1 routes. ' +
-        'Requests count against MODEL_RATE_LIMIT and output is capped at MAX_OUTPUT_TOKENS.',
-    },
-    tags: [
-      { name: 'OpenAI', description: 'Forwarded to the upstream with the real key' },
-      { name: 'Operations', description: 'Figures for the status page and Prometheus' },
-      { name: 'Admin', description: 'Cache administration, behind ADMIN_KEY (off when unset)' },
-      { name: 'Service' },
-    ],
-    components: {
-      securitySchemes: {
-        proxyKey: { type: 'http', scheme: 'bearer', description: 'One of the PROXY_KEY values' },
-        adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_KEY' },
-        metricsKey: { type: 'http', scheme: 'bearer', description: 'The METRICS_KEY' },
+/** A new plugin per app: Elysia serves its page from a clone of one Response, which a second app could not clone again. */
+export const docs = () =>
+  swagger({
+    provider: 'swagger-ui',
+    version: SWAGGER_UI_VERSION,
+    path: '/swagger',
+    specPath: '/swagger/json',
+    exclude: [/^\/$/, '/health', /^\/\*/],
+    documentation: {
+      info: {
+        title: 'proxy-gpt',
+        version: VERSION,
+        description:
+          'OpenAI-compatible gateway. Authorize with your proxy key (not the OpenAI key), then try the /v1 routes. ' +
+          'Requests count against MODEL_RATE_LIMIT and output is capped at MAX_OUTPUT_TOKENS.',
+      },
+      tags: [
+        { name: 'OpenAI', description: 'Forwarded to the upstream with the real key' },
+        { name: 'Operations', description: 'Figures for the status page and Prometheus' },
+        { name: 'Admin', description: 'Cache administration, behind ADMIN_KEY (off when unset)' },
+        { name: 'Service' },
+      ],
+      components: {
+        securitySchemes: {
+          proxyKey: { type: 'http', scheme: 'bearer', description: 'One of the PROXY_KEY values' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_KEY' },
+          metricsKey: { type: 'http', scheme: 'bearer', description: 'The METRICS_KEY' },
+        },
       },
     },
-  },
-})
+  })

@@ -27,21 +27,35 @@ export function newAnswerId(endpoint: 'chat' | 'completions'): string {
  * The body a non-streaming client gets: the stored object with a fresh `id` and `created` (in seconds).
  * Embeddings come back as stored (the same object, not a copy). The copy is shallow: do not mutate choices.
  */
-export function replayJson(answer: StoredAnswer, now = Date.now()): any {
+export function replayJson(answer: StoredAnswer, now = Date.now(), stamp?: Stamp): any {
   if (answer.endpoint === 'embeddings') return answer.body
-  return { ...answer.body, id: newAnswerId(answer.endpoint), created: Math.floor(now / 1000) }
+  return { ...answer.body, ...(stamp ?? freshStamp(answer.endpoint, now)) }
 }
+
+/** The `id` and `created` a replay carries; a template (replay-template.ts) puts placeholders there. */
+export interface Stamp {
+  id: string
+  created: number | string
+}
+
+const freshStamp = (endpoint: 'chat' | 'completions', now: number): Stamp => ({ id: newAnswerId(endpoint), created: Math.floor(now / 1000) })
 
 /** The bytes of the stream OpenAI would have sent for this answer. Embeddings have no stream form: throws. */
 export function replaySse(answer: StoredAnswer, options: { includeUsage: boolean }, now = Date.now()): Uint8Array {
+  return new TextEncoder().encode(replaySseText(answer, options, now))
+}
+
+/** The stream of `replaySse`, as text. */
+export function replaySseText(answer: StoredAnswer, options: { includeUsage: boolean }, now = Date.now(), stamp?: Stamp): string {
   if (answer.endpoint === 'embeddings') throw new Error('embeddings answers cannot be replayed as a stream')
   const body: Json = answer.body ?? {}
   const chat = answer.endpoint === 'chat'
+  const { id, created } = stamp ?? freshStamp(answer.endpoint, now)
 
   const base: Json = {
-    id: newAnswerId(answer.endpoint),
+    id,
     object: chat ? 'chat.completion.chunk' : 'text_completion',
-    created: Math.floor(now / 1000),
+    created,
     model: body.model,
   }
   if (chat && body.service_tier !== undefined) base.service_tier = body.service_tier
@@ -63,7 +77,7 @@ export function replaySse(answer: StoredAnswer, options: { includeUsage: boolean
   }
   if (usage) emit([], { usage })
   events.push('data: [DONE]\n\n')
-  return new TextEncoder().encode(events.join(''))
+  return events.join('')
 }
 
 type Emit = (choices: Json[]) => void

@@ -288,14 +288,19 @@ export class RedisCacheEntries implements CacheEntryStore {
       const newest = await reader.send('XREVRANGE', [stream, '+', '-', 'COUNT', 1])
       last = Array.isArray(newest) && newest[0] ? newest[0][0] : '0-0'
     } catch {}
+    let gap = false
     while (!feed.stop) {
       let answer: any
       try {
         answer = await reader.send('XREAD', ['COUNT', 200, 'BLOCK', 1000, 'STREAMS', stream, last])
       } catch {
+        // Out of reach: whatever followers keep may miss what other replicas change meanwhile.
+        if (!gap && !feed.stop) this.emit({ kind: 'gap' })
+        gap = true
         await Bun.sleep(500)
         continue
       }
+      gap = false
       const events: Array<[string, string[]]> = answer?.[stream] ?? []
       for (const [id, flat] of events) {
         last = id
