@@ -72,7 +72,7 @@ export class AnswerCache {
 
   static async open({ config, log, entries, inFlight, embeddings, storeName = 'cache.sqlite', reachable = () => true }: CacheOptions): Promise<AnswerCache> {
     const embedder = new Embedder({ model: config.embedding.model, log, source: embeddings })
-    const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'))
+    const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'), config.cache.searchExpansion)
     const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable)
     const swept = await cache.safely('write', 0, () => entries.sweep())
     const count = await cache.safely('read', 0, () => entries.count())

@@ -145,6 +145,13 @@ export const SETTINGS = {
       help: 'least-recently-used eviction beyond this many entries',
       parse: int(1),
     }),
+    /** usearch's expansion_search: candidates a semantic lookup explores (recall against time; bench/RESULTS.md). */
+    searchExpansion: setting({
+      env: 'CACHE_SEARCH_EXPANSION',
+      default: 64,
+      help: 'candidates a semantic lookup explores in the vector index (more: better recall, slower)',
+      parse: int(1, 4096),
+    }),
   },
   /** How long a request waits for its question's embedding before going upstream without a semantic lookup. */
   embeddingWaitMs: setting({

@@ -3,7 +3,7 @@ import { internalError } from '../errors'
 import type { LogSink } from '../log/sink'
 import type { RequestContext } from '../pipeline/context'
 import type { StatsRecorder } from '../stats/recorder'
-import { accessLogLine } from './access-log'
+import { accessLogLine, isoClock } from './access-log'
 import { Cors } from './cors'
 import type { RequestContexts } from './request-contexts'
 
@@ -27,9 +27,10 @@ export function serve(
   stats?: StatsRecorder
 ) {
   const cors = new Cors(config)
+  const clock = isoClock()
   const complete = (request: Request, ctx: RequestContext, status: number) => {
     const now = performance.now()
-    log(accessLogLine(request, ctx, status, now))
+    log(accessLogLine(request, ctx, status, now, clock()))
     // Only API calls count; the status page, docs, health checks and refused keys do not.
     if (stats && ctx.endpoint) {
       stats.record({

@@ -31,7 +31,7 @@ export class ReplayTemplate {
 
   static of(answer: StoredAnswer, form: ReplayForm): ReplayTemplate {
     if (answer.endpoint === 'embeddings') {
-      return new ReplayTemplate('embeddings', [JSON.stringify(encodeEmbeddings(answer.body, form.encoding))], [], JSON_TYPE)
+      return new ReplayTemplate('embeddings', [JSON.stringify(encodeEmbeddings(answer.body, form.encoding))], [], JSON_CONTENT)
     }
     const stamp = { id: ID, created: CREATED }
     const text = form.stream
@@ -42,7 +42,7 @@ export class ReplayTemplate {
     const pieces: string[] = []
     const slots: Array<'id' | 'created'> = []
     parts.forEach((part, i) => (i % 2 === 0 ? pieces.push(part) : slots.push(part === ID ? 'id' : 'created')))
-    return new ReplayTemplate(answer.endpoint, pieces, slots, form.stream ? SSE_TYPE : JSON_TYPE)
+    return new ReplayTemplate(answer.endpoint, pieces, slots, form.stream ? SSE_CONTENT : JSON_CONTENT)
   }
 
   /** The answer's bytes with a fresh id and creation time (in seconds). */
@@ -62,5 +62,5 @@ export class ReplayTemplate {
 }
 
 // The same content type as OpenAI's own JSON answers (and a MISS passed through from it).
-const JSON_TYPE = { 'content-type': 'application/json' }
-const SSE_TYPE = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }
+export const JSON_CONTENT: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' })
+export const SSE_CONTENT: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })

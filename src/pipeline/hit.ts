@@ -1,6 +1,6 @@
 import type { Hit } from '../cache/answer-cache'
 import { encodeEmbeddings } from '../openai/embeddings-encoding'
-import type { ReplayForm, ReplayTemplate } from '../openai/replay-template'
+import { JSON_CONTENT, SSE_CONTENT, type ReplayForm, type ReplayTemplate } from '../openai/replay-template'
 import { replayJson, replaySse } from '../openai/sse/replay'
 import type { JsonObject } from '../openai/validate'
 
@@ -38,7 +38,12 @@ export function replayForm(request: JsonObject): ReplayForm {
   }
 }
 
-/** A hit from an answer kept ready: the same bytes and headers renderHit makes, with a fresh id and time. */
-export function respond(hit: Hit, template: ReplayTemplate): Response {
-  return new Response(template.render(), { headers: { ...cacheHeaders(hit), ...template.contentHeaders } })
+/** An exact hit from an answer kept ready: the bytes and headers renderHit makes, with a fresh id and time. */
+export function respond(template: ReplayTemplate): Response {
+  return new Response(template.render(), { headers: template.contentHeaders === SSE_CONTENT ? READY_SSE : READY_JSON })
 }
+
+// Made once: an exact hit's headers are the same for every answer of one content type.
+const EXACT = cacheHeaders({ match: 'exact' } as Hit)
+const READY_JSON = Object.freeze({ ...EXACT, ...JSON_CONTENT })
+const READY_SSE = Object.freeze({ ...EXACT, ...SSE_CONTENT })

@@ -49,7 +49,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
     checkModel(ready, key, deps.pool)
     if (ready.model !== undefined) ctx.model = ready.model
     const hit: Hit = { entry: ready.entry, match: 'exact' }
-    return serveHit(ctx, cache!, hit, key, deps, () => respond(hit, ready.template))
+    return serveHit(ctx, cache!, hit, key, deps, () => respond(ready.template))
   }
 
   const body = prepareBody(ctx, text, route.endpoint, key, deps.config)

@@ -84,7 +84,11 @@ export class VectorIndex {
   private index?: Index
   private changed = false
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    /** usearch's expansion_search (0: its default, 64); not kept in the file, so given at every load. */
+    private readonly searchExpansion = 0
+  ) {}
 
   get dimensions(): number | undefined {
     return this.index?.dimensions()
@@ -100,7 +104,7 @@ export class VectorIndex {
   }
 
   add(id: number, vector: Float32Array) {
-    this.index ??= createIndex(vector.length)
+    this.index ??= createIndex(vector.length, this.searchExpansion)
     if (vector.length !== this.index.dimensions()) return // another model's vector; it can never match
     const key = BigInt(id)
     if (this.index.contains(key)) return
@@ -114,7 +118,7 @@ export class VectorIndex {
    */
   addMany(rows: Array<{ id: number; embedding: Float32Array }>, threads = 0) {
     if (rows.length === 0) return
-    this.index ??= createIndex(rows[0]!.embedding.length)
+    this.index ??= createIndex(rows[0]!.embedding.length, this.searchExpansion)
     const index = this.index
     const dims = index.dimensions()
     // Ids already present (added by a request while a rebuild runs) would be refused by usearch.
@@ -191,7 +195,7 @@ export class VectorIndex {
       (expected.dims !== 0 && saved.dims !== expected.dims)
     )
       return 'stale'
-    const index = createIndex(saved.dims)
+    const index = createIndex(saved.dims, this.searchExpansion)
     index.load(this.file)
     if (index.size() !== saved.count) return 'corrupt'
     this.index = index

@@ -36,6 +36,7 @@ describe('loadConfig defaults', () => {
         context: 'full',
         ttlSeconds: 604_800,
         maxEntries: 100_000,
+        searchExpansion: 64,
       },
       // Without EMBEDDING_BASE_URL the cache's embeddings go through the upstream pool.
       embedding: { model: 'text-embedding-3-small', baseUrl: undefined, key: undefined },
