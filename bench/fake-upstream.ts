@@ -1,9 +1,11 @@
 // The bench's fake OpenAI upstream, run as its own process on loopback:
 //
-//   bun bench/fake-upstream.ts <port> <latencyMs>
+//   bun bench/fake-upstream.ts <port> <latencyMs> [<embeddingDelayMs>]
 //
 // Every model call (chat and embeddings) waits a fixed `latencyMs` before its response headers, then sends
-// the whole answer at once: JSON, or an SSE stream of ~12 events written back to back. The fixed wait stands
+// the whole answer at once: JSON, or an SSE stream of ~12 events written back to back. With a third
+// argument, /v1/embeddings waits `embeddingDelayMs` instead (chat keeps `latencyMs`): a slow embedder, for
+// the matrix's miss cells (what a miss costs when the semantic layer's embedding is slow to come). The fixed wait stands
 // in for the network and the model; it is measured as target (a) and cancels out of every comparison.
 // Embeddings are 1536 floats (text-embedding-3-small's size, as JSON, as OpenAI sends them by default),
 // derived from the content words of the text with a few synonyms, so a paraphrase ("What is the height of
@@ -106,8 +108,9 @@ const embeddingJson = memo(5000, (key) => {
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }
 
-export function startFakeUpstream(port: number, latencyMs: number) {
+export function startFakeUpstream(port: number, latencyMs: number, embeddingDelayMs = latencyMs) {
   const wait = () => (latencyMs > 0 ? Bun.sleep(latencyMs) : undefined)
+  const embeddingWait = () => (embeddingDelayMs > 0 ? Bun.sleep(embeddingDelayMs) : undefined)
   return Bun.serve({
     hostname: '127.0.0.1',
     port,
@@ -137,7 +140,7 @@ export function startFakeUpstream(port: number, latencyMs: number) {
       }
       if (path === '/v1/embeddings') {
         const text = typeof body.input === 'string' ? body.input : JSON.stringify(body.input)
-        await wait()
+        await embeddingWait()
         return new Response(embeddingJson(JSON.stringify([String(body.model), text])), { headers: JSON_HEADERS })
       }
       return Response.json({ error: { message: `no route ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } }, { status: 404 })
@@ -146,8 +149,8 @@ export function startFakeUpstream(port: number, latencyMs: number) {
 }
 
 if (import.meta.main) {
-  const [port, latency] = process.argv.slice(2).map(Number)
-  startFakeUpstream(port ?? 0, latency ?? 1)
+  const [port, latency, embeddingDelay] = process.argv.slice(2).map(Number)
+  startFakeUpstream(port ?? 0, latency ?? 1, embeddingDelay ?? latency ?? 1)
   // Stops with the bench: its stdin is a pipe from the orchestrator.
   process.stdin.on('end', () => process.exit(0)).resume()
 }

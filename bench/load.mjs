@@ -9,6 +9,10 @@
 //   milliseconds only, too coarse for sub-millisecond overheads.
 // mode "ttfb": sequential requests, one keep-alive connection per target, targets taken in turn so that noise
 //   hits them all alike; time to the first body byte and to the end of the body.
+// mode "unique": `warmup` + `count` sequential requests over one keep-alive connection, each with its own
+//   body: every "{n}" in `bodyTemplate` becomes `${prefix}${i}`, so no two requests ask the same question.
+//   Time to the end of the body of each measured request, and the x-cache header of every answer (all of
+//   them, the warm-up included, must be one of `expectCache`). For the miss cells: each request is new.
 
 import autocannon from 'autocannon'
 import http from 'node:http'
@@ -55,7 +59,7 @@ async function runCannon() {
   )
 }
 
-function once(agent, target) {
+function once(agent, target, onHeaders) {
   return new Promise((resolve, reject) => {
     const url = new URL(target.url)
     const started = process.hrtime.bigint()
@@ -63,13 +67,17 @@ function once(agent, target) {
     const request = http.request(
       { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } },
       (response) => {
-        response.on('data', () => {
+        onHeaders?.(response)
+        let text = ''
+        if (onHeaders) response.setEncoding('utf8')
+        response.on('data', (chunk) => {
+          if (onHeaders) text += chunk
           first ??= process.hrtime.bigint()
         })
         response.on('end', () => {
           const end = process.hrtime.bigint()
           if (response.statusCode !== 200) return reject(new Error(`${target.name}: HTTP ${response.statusCode}`))
-          resolve({ ttfb: Number(first - started) / 1e6, total: Number(end - started) / 1e6 })
+          resolve({ ttfb: Number(first - started) / 1e6, total: Number(end - started) / 1e6, text })
         })
         response.on('error', reject)
       }
@@ -94,4 +102,25 @@ async function runTtfb() {
   console.log(JSON.stringify(spec.targets.map((target, i) => ({ name: target.name, ttfb: summarize(samples[i].ttfb), total: summarize(samples[i].total) }))))
 }
 
-await (spec.mode === 'ttfb' ? runTtfb() : runCannon())
+async function runUnique() {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const times = []
+  const xCache = {}
+  let firstCache
+  for (let i = 0; i < spec.warmup + spec.count; i++) {
+    const body = spec.bodyTemplate.replaceAll('{n}', `${spec.prefix}${i}`)
+    let cache = '(none)'
+    const { total, text } = await once(agent, { ...spec, name: spec.name ?? spec.url, body }, (response) => {
+      cache = String(response.headers['x-cache'] ?? '(none)')
+    })
+    if (!text.includes('Echo: ')) throw new Error(`request ${i}: the answer is not the echoed question: ${text.slice(0, 200)}`)
+    if (!spec.expectCache.includes(cache)) throw new Error(`request ${i}: x-cache is ${cache}, expected ${spec.expectCache.join(' or ')}`)
+    firstCache ??= cache
+    xCache[cache] = (xCache[cache] ?? 0) + 1
+    if (i >= spec.warmup) times.push(total)
+  }
+  agent.destroy()
+  console.log(JSON.stringify({ latency: summarize(times), xCache, firstCache, requests: spec.warmup + spec.count }))
+}
+
+await (spec.mode === 'ttfb' ? runTtfb() : spec.mode === 'unique' ? runUnique() : runCannon())

@@ -1,8 +1,11 @@
 // Items 1 and 2: the proxy-overhead matrix (targets a–f, and c′–e′ with REDIS_URL, × JSON/stream × 1 and N
-// connections, autocannon) and time to first byte of a stream.
+// connections, autocannon), the miss cells (a new question with a slow embedder, against cache off) and
+// time to first byte of a stream.
 
+import { Database } from 'bun:sqlite'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadConfig } from '../src/config/load'
 import { NODE, type Processes, ROOT } from './lib/proc'
 import { cpuSeconds, median, rssMiB, type Summary } from './lib/stats'
 import { profileProxy, type ProfileResult } from './profile'
@@ -59,6 +62,9 @@ export interface MatrixOptions {
   rounds: number
   ttfbRounds: number
   profileS: number
+  /** The miss cells: sequential requests per cell (after 2 of warm-up), and the embedders' delays (ms). */
+  missRequests: number
+  embeddingDelaysMs: number[]
 }
 
 export interface CellResult {
@@ -93,9 +99,40 @@ export interface TtfbResult {
   total: Summary
 }
 
+/**
+ * One miss cell: `requests` sequential requests at one connection, each a question never asked before, to
+ * (c) cache off (the baseline, `embeddingDelayMs` absent) or to a proxy-gpt with the cache on whose embedder
+ * (a fake upstream of its own) answers after `embeddingDelayMs`; chat answers keep the usual wait.
+ */
+export interface MissCell {
+  embeddingDelayMs?: number
+  mode: Mode
+  latency: Summary
+  /** x-cache of every answer, warm-up included (the bench stops unless all are MISS, or BYPASS for (c)). */
+  xCache: Record<string, number>
+  firstCache: string
+}
+
+export interface MissResult {
+  /** EMBEDDING_WAIT_MS the proxies ran with (not set: proxy-gpt's default). */
+  embeddingWaitMs: number
+  requests: number
+  warmup: number
+  cells: MissCell[]
+  /**
+   * Per slow embedder: the requests sent (both modes), the answers its proxy stored, and how many of them with
+   * their question's vector — read from its cache.sqlite after it stopped (a stop waits for embeddings on their way).
+   */
+  stored: Array<{ embeddingDelayMs: number; sent: number; entries: number; withVector: number }>
+}
+
 export interface MatrixResult {
   options: MatrixOptions
   cells: CellResult[]
+  /** Absent in results written before the miss cells existed. */
+  misses?: MissResult
+  /** Wall time of each stage (s): the autocannon cells, the miss cells, time to first byte, the profiles. Absent in older results. */
+  stageSeconds?: { cells: number; misses: number; ttfb: number; profile: number }
   ttfb: TtfbResult[]
   rssMiB: Record<string, number>
   /** Where proxy-gpt's time goes under (c) and (d) load, from Bun's sampling profiler. */
@@ -149,6 +186,65 @@ async function measure(procs: Processes, target: Target, upstreamPid: number, sp
     upstreamCpuUs: target.id === 'a' ? 0 : used(1),
     ...(target.redis ? { redisCpuUs: used(2), redisCommands: (commands1! - commands0!) / result.allRequests } : {}),
   }
+}
+
+const MISS_WARMUP = 2
+
+/**
+ * What a miss costs over cache off when the embedder is slow: for each delay, a fake upstream whose embeddings
+ * wait that long and a proxy-gpt (cache on) in front of it; every request a new question (nothing to hit exactly
+ * or by meaning). The lookup waits at most EMBEDDING_WAIT_MS for the embedding, then the request goes upstream.
+ */
+async function measureMisses(procs: Processes, options: MatrixOptions, cacheOff: Endpoint, progress: (line: string) => void): Promise<MissResult> {
+  const embeddingWaitMs = loadConfig({ OPENAI_KEY: 'sk-bench', PROXY_KEY: 'bench' }).embeddingWaitMs
+  progress(
+    `a miss against a slow embedder: fake upstreams whose embeddings wait ${options.embeddingDelaysMs.join(' and ')} ms (chat ${options.latencyMs} ms), ` +
+      `a proxy-gpt with the cache on in front of each (EMBEDDING_WAIT_MS not set: ${embeddingWaitMs} ms); ${options.missRequests} sequential new questions per cell, against (c) cache off`
+  )
+  const slow = await Promise.all(
+    options.embeddingDelaysMs.map(async (delay) => {
+      const upstream = await startUpstream(procs, options.latencyMs, delay)
+      const proxy = await startProxy(procs, upstream, `proxy-gpt-miss-embeddings-${delay}ms`, { CACHE_ALLOWED: 'true' })
+      return { delay, upstream, proxy }
+    })
+  )
+  const targets = [
+    { delay: undefined as number | undefined, url: cacheOff.url, expect: ['BYPASS'], tag: 'c' },
+    ...slow.map((s) => ({ delay: s.delay as number | undefined, url: s.proxy.url, expect: ['MISS'], tag: `m${s.delay}` })),
+  ]
+  const cells: MissCell[] = []
+  for (const mode of ['json', 'stream'] as const) {
+    for (const target of targets) {
+      const spec = {
+        mode: 'unique',
+        url: `${target.url}/v1/chat/completions`,
+        headers: proxyHeaders,
+        // Two content words of its own per request: far in meaning from every other question, as well as new.
+        bodyTemplate: chatBody('Tell me about {n}q and {n}z', mode === 'stream'),
+        prefix: `${mode[0]}${target.tag}x`,
+        warmup: MISS_WARMUP,
+        count: options.missRequests,
+        expectCache: target.expect,
+      }
+      const result = JSON.parse(await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify(spec)])) as Omit<MissCell, 'mode' | 'embeddingDelayMs'>
+      cells.push({ embeddingDelayMs: target.delay, mode, latency: result.latency, xCache: result.xCache, firstCache: result.firstCache })
+      progress(
+        `${mode.padEnd(6)} c=1  ${target.delay === undefined ? '(c) cache off, new questions' : `miss, embedder ${target.delay} ms`}`.padEnd(50) +
+          `p50 ${result.latency.p50.toFixed(3)} ms  p99 ${result.latency.p99.toFixed(3)} ms  (x-cache ${Object.entries(result.xCache).map(([k, v]) => `${k} ${v}`).join(', ')})`
+      )
+    }
+  }
+  const stored: MissResult['stored'] = []
+  for (const { delay, upstream, proxy } of slow) {
+    await procs.stop(proxy.child) // SIGTERM: proxy-gpt waits for the embeddings still on their way, stores them, exits
+    await procs.stop(upstream.child)
+    const db = new Database(join(proxy.dataDir!, 'cache.sqlite'))
+    const row = db.query<{ entries: number; withVector: number }, []>('SELECT count(*) AS entries, count(embedding) AS withVector FROM entries').get()!
+    db.close()
+    stored.push({ embeddingDelayMs: delay, sent: 2 * (MISS_WARMUP + options.missRequests), entries: row.entries, withVector: row.withVector })
+    progress(`embedder ${delay} ms: ${row.entries} answers stored for ${2 * (MISS_WARMUP + options.missRequests)} new questions, ${row.withVector} of them with their vector`)
+  }
+  return { embeddingWaitMs, requests: options.missRequests, warmup: MISS_WARMUP, cells, stored }
 }
 
 export async function runMatrix(procs: Processes, options: MatrixOptions, progress: (line: string) => void): Promise<MatrixResult> {
@@ -205,6 +301,8 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
   progress('every target answers correctly (exact and semantic hits confirmed by their x-cache-match header)')
 
   const cells: CellResult[] = []
+  const stageStart = performance.now()
+  const stage = () => (performance.now() - stageStart) / 1000
   const total = 2 * options.connections.length * options.rounds * targets.length
   let done = 0
   for (const mode of ['json', 'stream'] as const) {
@@ -256,14 +354,20 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     }
   }
 
+  const cellsSeconds = stage()
+  const misses = await measureMisses(procs, options, cacheOff, progress)
+  const missesSeconds = stage() - cellsSeconds
+
   progress(`time to first byte of a stream: ${options.ttfbRounds} sequential requests per target, targets in turn`)
   const ttfbTargets = targets.map((t) => ({ name: t.id, url: `${t.url}/v1/chat/completions`, headers: t.headers, body: chatBody(t.question, true) }))
   const ttfb = JSON.parse(
     await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify({ mode: 'ttfb', targets: ttfbTargets, rounds: options.ttfbRounds, warmup: 20 })])
   ) as TtfbResult[]
 
+  const ttfbSeconds = stage() - cellsSeconds - missesSeconds
   progress('profiling proxy-gpt under (c) and (d) load (bun --cpu-prof-md; throughput under the profiler is not reported)')
   const profile = await profileProxy(procs, upstream, options.profileS, progress)
+  const stageSeconds = { cells: cellsSeconds, misses: missesSeconds, ttfb: ttfbSeconds, profile: stage() - cellsSeconds - missesSeconds - ttfbSeconds }
 
   progress('the same requests through Portkey under Node (not measured; only to record why it runs under Bun)')
   const onNode = await startPortkey(procs, 'node')
@@ -290,5 +394,5 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     redis.close()
     await procs.stop(redis.child)
   }
-  return { options, cells, ttfb, rssMiB: rss, redis: redisRun, portkeyOnNode, profile }
+  return { options, cells, misses, stageSeconds, ttfb, rssMiB: rss, redis: redisRun, portkeyOnNode, profile }
 }

@@ -1,11 +1,12 @@
 // `npm run bench` — reproduces proxy-gpt's performance numbers on this machine and writes bench/RESULTS.md.
 //
-//   npm run bench                 full run: ~7.5 min once the scale data exist (see bench/README.md for a
-//                                 first run, which also builds the 1M-entry index once)
+//   npm run bench                 full run, scale tiers 10k and 100k (see bench/README.md for how long it
+//                                 takes, on a fresh clone and later)
 //   npm run bench -- --quick      short run: 1 round of shorter cells, 10k and 100k tiers, 20 s soak;
 //                                 writes bench/.data/RESULTS-quick.md instead
 //   --only=matrix,scale,soak      run some parts only (results of the others are left out)
-//   --tiers=10000,100000          choose the cache-at-scale tiers
+//   --tiers=10000,100000          choose the cache-at-scale tiers; the 1M tier only on request:
+//                                 --tiers=10000,100000,1000000 (its one-time build takes ~13 min here)
 //   --out=path                    write the report there instead
 //   --from=results.json           run nothing: write the report again from the raw numbers of an earlier run
 //                                 (bench/.data/results.json), e.g. after a change to bench/report/
@@ -13,7 +14,7 @@
 // Every server is its own process on 127.0.0.1; children and temporary directories are removed at the end,
 // on failure and on Ctrl-C (and by bench/lib/watchdog.ts if this process is killed outright).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describeMachine } from './lib/machine'
@@ -22,6 +23,7 @@ import { type MatrixOptions, runMatrix } from './matrix'
 import { renderReport } from './report/render'
 import type { RunResults } from './report/results'
 import { runScale, type ScaleOptions } from './scale'
+import { DEFAULT_TIERS } from './scale-common'
 import { runSoak, type SoakOptions } from './soak'
 
 const args = process.argv.slice(2)
@@ -31,11 +33,13 @@ const quick = !!flag('quick')
 const only = value('only')?.split(',') ?? ['matrix', 'scale', 'soak']
 
 const LATENCY_MS = 1
+/** The miss cells' slow embedders (ms): one answering within EMBEDDING_WAIT_MS (300 ms by default), one far beyond it. */
+const EMBEDDING_DELAYS_MS = [150, 2000]
 const matrixOptions: MatrixOptions = quick
-  ? { latencyMs: LATENCY_MS, connections: [1, 32], warmupS: 0.5, durationS: 1.5, rounds: 1, ttfbRounds: 150, profileS: 2 }
-  : { latencyMs: LATENCY_MS, connections: [1, 32], warmupS: 0.5, durationS: 2.5, rounds: 3, ttfbRounds: 400, profileS: 4 }
+  ? { latencyMs: LATENCY_MS, connections: [1, 32], warmupS: 0.5, durationS: 1.5, rounds: 1, ttfbRounds: 150, profileS: 2, missRequests: 10, embeddingDelaysMs: EMBEDDING_DELAYS_MS }
+  : { latencyMs: LATENCY_MS, connections: [1, 32], warmupS: 0.5, durationS: 2.5, rounds: 3, ttfbRounds: 400, profileS: 4, missRequests: 25, embeddingDelaysMs: EMBEDDING_DELAYS_MS }
 const scaleOptions: ScaleOptions = {
-  tiers: value('tiers')?.split(',').map(Number) ?? (quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]),
+  tiers: value('tiers')?.split(',').map(Number) ?? DEFAULT_TIERS,
   lookups: quick ? 1000 : 2000,
 }
 const soakOptions: SoakOptions = { latencyMs: LATENCY_MS, durationS: quick ? 20 : 60, warmupS: quick ? 5 : 10, concurrency: 16, maxEntries: 1000, pool: 200 }
@@ -61,7 +65,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const outFile = value('out') ? resolve(value('out')!) : quick ? join(ROOT, 'bench/.data/RESULTS-quick.md') : join(ROOT, 'bench/RESULTS.md')
 if (value('from')) {
-  const saved = JSON.parse(readFileSync(resolve(value('from')!), 'utf8')) as RunResults
+  const from = resolve(value('from')!)
+  if (!existsSync(from)) {
+    console.error(`--from: ${from.replace(`${ROOT}/`, '')} does not exist. It is written by a run (bench/.data/results.json by a full run, results-quick.json by a --quick one); run one first, or name another file.`)
+    process.exit(2)
+  }
+  const saved = JSON.parse(readFileSync(from, 'utf8')) as RunResults
   const target = value('out') ? outFile : join(ROOT, saved.quick ? 'bench/.data/RESULTS-quick.md' : 'bench/RESULTS.md')
   writeFileSync(target, renderReport(saved))
   console.log(`report of the run of ${saved.startedAt} written to ${target.replace(`${ROOT}/`, '')}`)

@@ -17,6 +17,13 @@ export interface TierInfo {
   fingerprint: IndexFingerprint
 }
 
+/**
+ * The tiers of a run without --tiers, quick or full. The 1M tier only on request (--tiers=10000,100000,1000000):
+ * its one-time build alone takes longer than the 10 minutes a default run may take on a fresh clone.
+ */
+export const DEFAULT_TIERS = [10_000, 100_000]
+export const ONE_MILLION = 1_000_000
+
 export const tierDir = (root: string, tier: number) => join(root, `tier-${tier}`)
 
 export const tierName = (tier: number) => (tier >= 1_000_000 ? `${tier / 1_000_000}M` : tier >= 1000 ? `${tier / 1000}k` : String(tier))

@@ -1,10 +1,11 @@
-// Item 3: the semantic cache at 10k, 100k and 1M entries — lookup latency, resident memory, start-up time.
+// Item 3: the semantic cache at 10k and 100k entries (and 1M on request) — lookup latency, the
+// expansion_search sweep, resident memory, start-up time.
 // The data sets are built once (bench/scale-build.ts) and reused from bench/.data/ by later runs.
 
 import { join } from 'node:path'
 import { BUN, cleanEnv, type Processes, ROOT } from './lib/proc'
 import type { Summary } from './lib/stats'
-import { readTier, type TierInfo, tierDir, tierName } from './scale-common'
+import { ONE_MILLION, readTier, type TierInfo, tierDir, tierName } from './scale-common'
 import { GENERATOR_VERSION } from './synthetic'
 
 export const SCALE_ROOT = join(ROOT, 'bench/.data', `scale-v${GENERATOR_VERSION}`)
@@ -22,9 +23,26 @@ export interface IndexProbe {
   rssBeforeMiB: number
   rssLoadedMiB: number
   search: Summary
+  /** The paraphrased entry among the 16 results / first, of `VectorIndex.search` on the loaded index. */
   recallAt16: number
   recallAt1: number
-  variants: Array<{ label: string; expansion: number; threads: number; search: Summary; recallAt1: number }>
+  /** The expansion_search sweep (absent in results written before it existed). */
+  sweep?: SweepPoint[]
+  /** The brute-force ground truth of the sweep: queries it covers, and how often the nearest is the query's source entry. */
+  truth?: { sample: number; sourceNearest: number; seconds: number }
+  /** Results written before the sweep: a few other settings of the same search. */
+  variants?: Array<{ label: string; expansion: number; threads: number; search: Summary; recallAt1: number }>
+}
+
+/** One search beam of the sweep: the search alone (k = 16, one thread) on a view of the tier's index. */
+export interface SweepPoint {
+  expansion: number
+  search: Summary
+  /** The true nearest stored vector (brute force, exact f32 cosine) is the first result / among the 16. */
+  recallAt1: number
+  recallAt16: number
+  /** The entry the query was made from is the first result (over every measured query). */
+  sourceAt1: number
 }
 
 export interface CacheProbe {
@@ -56,6 +74,8 @@ export interface ScaleResult {
   options: ScaleOptions
   buildSeconds: number
   tiers: TierResult[]
+  /** The 1M tier as found in bench/.data/ when the run ended (its recorded build), when it was not measured. */
+  oneMillion?: TierInfo
 }
 
 export async function runScale(procs: Processes, options: ScaleOptions, progress: (line: string) => void): Promise<ScaleResult> {
@@ -82,7 +102,13 @@ export async function runScale(procs: Processes, options: ScaleOptions, progress
         `lookup p50 ${cache.hit.p50.toFixed(3)} ms p99 ${cache.hit.p99.toFixed(3)} ms (search alone p99 ${index.search.p99.toFixed(3)} ms), ` +
         `RSS ${cache.rssAfterMiB.toFixed(0)} MiB, hit rate ${(cache.hitRate * 100).toFixed(1)}%`
     )
+    if (index.sweep && index.truth) {
+      progress(
+        `${tierName(tier).padStart(4)}: expansion_search sweep (recall@1 against the true nearest of ${index.truth.sample} queries; search p99): ` +
+          index.sweep.map((p) => `${p.expansion} → ${(p.recallAt1 * 100).toFixed(1)}% ${p.search.p99.toFixed(3)} ms`).join(', ')
+      )
+    }
     tiers.push({ tier, build: readTier(SCALE_ROOT, tier)!, builtNow: missing.includes(tier), index, cache })
   }
-  return { options, buildSeconds, tiers }
+  return { options, buildSeconds, tiers, oneMillion: options.tiers.includes(ONE_MILLION) ? undefined : readTier(SCALE_ROOT, ONE_MILLION) }
 }

@@ -19,11 +19,16 @@ export interface Endpoint {
   child: Child
   /** Base URL, e.g. http://127.0.0.1:4000 */
   url: string
+  /** proxy-gpt's DATA_DIR (for a proxy-gpt endpoint), read back by the bench after the process stopped. */
+  dataDir?: string
 }
 
-export async function startUpstream(procs: Processes, latencyMs: number): Promise<Endpoint> {
+/** The fake upstream; with `embeddingDelayMs`, its /v1/embeddings answers wait that long instead of `latencyMs`. */
+export async function startUpstream(procs: Processes, latencyMs: number, embeddingDelayMs?: number): Promise<Endpoint> {
   const port = freePort()
-  const child = procs.spawn('fake-upstream', [BUN, join(ROOT, 'bench/fake-upstream.ts'), String(port), String(latencyMs)], { env: cleanEnv({}), port })
+  const name = embeddingDelayMs === undefined ? 'fake-upstream' : `fake-upstream-embeddings-${embeddingDelayMs}ms`
+  const args = [String(port), String(latencyMs), ...(embeddingDelayMs === undefined ? [] : [String(embeddingDelayMs)])]
+  const child = procs.spawn(name, [BUN, join(ROOT, 'bench/fake-upstream.ts'), ...args], { env: cleanEnv({}), port })
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(procs, child, `${url}/health`)
   return { child, url }
@@ -65,7 +70,7 @@ export async function startProxy(procs: Processes, upstream: Endpoint, name: str
   })
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(procs, child, `${url}/health`)
-  return { child, url }
+  return { child, url, dataDir: join(dataDir, 'data') }
 }
 
 export interface RedisServer {

@@ -1,17 +1,36 @@
-// The explanations under the targets table: for a missed target, the measured cause and what would close it.
-// Each returns undefined when there is nothing to explain; targets that share a cause return the same text, and
-// the report writes it once. Each checks its own condition, which for a shared one is "any of them missed".
+// The explanations under the targets table: for a missed target, the measured cause and what would close it;
+// for some targets a short note whatever the verdict (what was done for exact hits, the Portkey comparison, the
+// trade-off curve of the semantic index, the 1M tier's build). Each returns undefined when there is nothing to
+// say; targets that share a text return the same one, and the report writes it once. Every sentence is built
+// from the run's numbers, so it stays true whatever they are.
 
 import type { Mode } from '../matrix'
 import { costs, type ProfileResult } from '../profile'
 import { tierName } from '../scale-common'
-import { type MatrixFigures, MODES, type RunFigures, type ScaleFigures, type SoakFigures } from './figures'
+import { BOUNDS, type MatrixFigures, MODES, type RunFigures, type ScaleFigures, type SoakFigures, SRC_EXPANSION } from './figures'
 import { f0, f1, f2, f3, minutes, pct, ratio, signed } from './format'
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+// FIXED TEXT — what was done in src/ for the exact-hit path. Written into RESULTS.md as it stands, under
+// point 1 ("Exact hits — where the time goes, and what was done"), whatever the numbers; the numbers around it
+// are the run's own. Edit it here when src/ changes.
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+export const EXACT_HIT_WORK = `**What was done in src/.** Profiled under exact-hit load, a hit spent most of its time around the lookup
+rather than in it: Elysia rebuilt every response (a new \`Headers\` and a new \`Response\` around the body)
+because the CORS and request-id headers were set by a plugin; every hit read its row from SQLite and parsed
+and rendered the stored answer again; and every request was hashed for its cache keys. The changes:
+the most asked answers are kept hot in memory, ready to send, and recognised by the request's bytes alone
+(\`src/cache/hot-answers.ts\`, \`src/openai/replay-template.ts\`; the store stays the truth and every change
+to it reaches them); the CORS and request-id headers are added outside Elysia by the server wrapper
+(\`src/http/cors.ts\`), so Elysia no longer rebuilds every response; the hashing is cheaper (\`Bun.SHA256\`,
+a memo of the log's client hash); and the metrics histograms and counters are counted per label set
+(\`src/stats/histogram.ts\`) and handed to prom-client when scraped.`
 
 /** The profile's largest costs, as a sentence. */
 function costLines(profile: ProfileResult | undefined, label: string): string {
   if (!profile) return ''
   const list = costs(profile).filter((c) => c.share >= 0.02)
+  if (list.length === 0) return ''
   return `In the profile of ${label} (section 2), the largest costs are: ${list.map((c) => `${c.what} ${pct(c.share)}`).join('; ')}.`
 }
 
@@ -19,102 +38,144 @@ function costLines(profile: ProfileResult | undefined, label: string): string {
 function fixes(profile: ProfileResult | undefined): string {
   if (!profile) return 'see the profile.'
   const list = costs(profile).filter((c) => c.fix && c.share >= 0.03)
-  return list.length ? `${list.map((c) => `${c.fix} (${pct(c.share)})`).join('; ')}.` : 'no single cost above 3% of the samples stands out; the remaining cost is spread over the request path.'
+  return list.length ? `${list.map((c) => `${c.fix} (${pct(c.share)})`).join('; ')}.` : 'no single cost with a known remedy above 3% of the samples stands out; the remaining cost is spread over the request path.'
 }
 
-/** Written when proxy-gpt adds 0.2 ms or more over (a), or reaches less than 90% of the floor's throughput. */
-export function overheadWhy(m: MatrixFigures): string | undefined {
-  const { cell, low, high, added, floorAdded, cpu, profileC } = m
-  const shares = MODES.flatMap((mode) => [low, high].map((n): [Mode, number, number] => [mode, n, m.share(mode, n)]))
-  if (!(added('json') >= 0.2 || added('stream') >= 0.2 || shares.some(([, , x]) => x < 0.9))) return undefined
-  return `### Proxy overhead over the floor — why, and what would close it
+/** x as a multiple of y, with words that stay true: "less than half", "less, but not half", "about the same", "more". */
+function against(x: number, y: number): string {
+  const r = x / y
+  if (!Number.isFinite(r)) return '–'
+  const words = r < 0.5 ? 'less than half' : r < 0.9 ? 'less, but not half' : r <= 1.1 ? 'about the same' : 'more'
+  return `${ratio(r)}: ${words}`
+}
 
-At one connection proxy-gpt adds ${signed(added('json'))} ms (JSON) and ${signed(added('stream'))} ms (stream) at p50 where the
-floor adds ${signed(floorAdded('json'))} / ${signed(floorAdded('stream'))} ms. Once the cores are busy (c=${high}), what decides throughput is
-CPU per request: **${f0(cpu('c'))} µs in proxy-gpt against ${f0(cpu('b'))} µs in the floor** (JSON; streamed ${f0(cpu('c', 'stream'))} vs
-${f0(cpu('b', 'stream'))} µs), on the same core as the fake upstream and next to the load generator. Hence (c) reaches
-${shares.map(([mode, n, x]) => `${pct(x)} of (b) at c=${n} ${mode}`).join(', ')}. The floor only swaps a header and pipes the
-body; proxy-gpt routes through Elysia and its plugins, checks the key, parses, validates, clamps and
-re-serialises the JSON, filters headers both ways, arms an upstream timeout, logs and counts every request.
+const verdictWord = (met: boolean) => (met ? 'met' : 'missed')
+
+/** Point 1, always written with the matrix: what was done, where a hit's time goes now, and (when missed) what would close it. */
+export function exactHitsNote(m: MatrixFigures): string {
+  const { matrix, cell, low, high, cpu, profileD, hitMet } = m
+  const perMode = (mode: Mode) =>
+    `- ${mode === 'json' ? 'without streaming' : 'streamed'}: **${f0(cpu('d', mode))} µs** of CPU per exact hit — against the floor's ${f0(cpu('b', mode))} µs per forwarded request ${against(cpu('d', mode), cpu('b', mode))} (target ${verdictWord(hitMet.cpu(mode))}); against proxy-gpt's ${f0(cpu('c', mode))} µs with the cache off ${against(cpu('d', mode), cpu('c', mode))}. Throughput ${ratio(m.hitRatio(mode, high))} that of (c) (target ${verdictWord(hitMet.throughput(mode))}).`
+  const missed = !hitMet.all
+  const slowModes = MODES.filter((mode) => !hitMet.throughput(mode))
+  const ceiling = slowModes
+    .map((mode) => {
+      const need = BOUNDS.hitThroughput * cell('c', mode, high).rps
+      const direct = cell('a', mode, high).rps
+      return `${mode}: ${BOUNDS.hitThroughput}× (c) is ${f0(need)} req/s, ${pct(need / direct)} of the ${f0(direct)} req/s the same load generator reached against the bare fake upstream (a); (d) reached ${f0(cell('d', mode, high).rps)}`
+    })
+    .join('; ')
+  return `### Exact hits (point 1) — where the time goes, and what was done
+
+${EXACT_HIT_WORK}
+
+**In this run**, at c=${high}:
+
+${MODES.map(perMode).join('\n')}
+
+At one connection a hit also skips the upstream's ${matrix.options.latencyMs} ms wait: ${MODES.map((mode) => `${ratio(m.hitRatio(mode, low))} the throughput of (c) ${mode === 'json' ? 'without streaming' : 'streamed'}`).join(', ')},
+at a p50 of ${MODES.map((mode) => `${f3(cell('d', mode, low).p50)} ms`).join(' / ')}. (e), a semantic hit, costs ${f0(cpu('e'))} µs (JSON, c=${high}), one embedding call included.
+${costLines(profileD, 'exact hits')}${missed ? `
+
+What would close it: ${fixes(profileD)} Beyond the profile's largest costs, a hit still pays what every request pays
+in proxy-gpt and the floor does not — routing, the key check, the access log, statistics; for a hit to cost
+no more than the floor's forwarding, that common path and the hit's own work together must cost no more than
+piping one request through \`fetch\` on this runtime.${slowModes.length ? `
+Throughput at c=${high} is shared with the load generator (autocannon, on the same cores) and the kernel, whose cost per request a hit does not
+lower: ${ceiling}.` : ''}` : ''}`
+}
+
+/** Point 2, written when cache off costs more than 1.5× the floor's CPU, or adds more than the floor + 0.1 ms at c=1. */
+export function overheadWhy(m: MatrixFigures): string | undefined {
+  const { cell, low, high, added, floorAdded, cpu, profileC, offMet } = m
+  if (offMet.all) return undefined
+  const cpuLine = (mode: Mode) => `${f0(cpu('c', mode))} µs against ${f0(cpu('b', mode))} µs (${ratio(cpu('c', mode) / cpu('b', mode))}, ${verdictWord(offMet.cpu(mode))}) ${mode === 'json' ? 'without streaming' : 'streamed'}`
+  const latencyLine = (mode: Mode) =>
+    `${signed(added(mode))} ms against the floor's ${signed(floorAdded(mode))} ms ${mode === 'json' ? 'without streaming' : 'streamed'} (${signed(added(mode) - floorAdded(mode))} ms, ${verdictWord(offMet.latency(mode))})`
+  return `### Cache off (point 2) — why, and what would close it
+
+CPU per request at c=${high}, which decides throughput once the cores are busy: ${MODES.map(cpuLine).join('; ')}.
+Hence (c) reached ${MODES.map((mode) => `${pct(m.share(mode, high))} of (b)'s throughput ${mode}`).join(' and ')} at c=${high}. Added p50 over (a) at c=${low}: ${MODES.map(latencyLine).join('; ')};
+the part proxy-gpt controls is (c) − (b): ${MODES.map((mode) => `${signed(cell('c', mode, low).p50 - cell('b', mode, low).p50)} ms ${mode}`).join(', ')}.
+The floor only swaps a header and pipes the body; proxy-gpt routes the request, checks the key, parses,
+validates and re-serialises the JSON, filters headers both ways, arms an upstream timeout, logs and counts it.
 ${costLines(profileC, 'cache off')}
 
-${floorAdded('json') >= 0.2
-  ? `The floor alone adds ${f3(floorAdded('json'))} ms here (the target assumed about 0.1 ms): on this machine no Bun forwarder meets 0.2 ms over
-(a), so the part proxy-gpt controls is (c) − (b): **${signed(cell('c', 'json', low).p50 - cell('b', 'json', low).p50)} ms** (JSON), ${signed(cell('c', 'stream', low).p50 - cell('b', 'stream', low).p50)} ms (stream).`
-  : `The floor adds ${f3(floorAdded('json'))} ms of the runtime's own cost, which leaves ${f3(0.2 - floorAdded('json'))} ms for proxy-gpt's own work; it uses ${f3(cell('c', 'json', low).p50 - cell('b', 'json', low).p50)} ms.`}
-
-What would close it (src/ changes; the bench changes none): ${fixes(profileC)}`
+What was tried: the changes named under point 1 that every request shares (the CORS and request-id headers
+outside Elysia, cheaper hashing). What would close it (src/ changes; the bench changes none): ${fixes(profileC)}`
 }
 
-/** Written when an exact hit is less than twice the throughput of cache off, in any mode or connection count. */
-export function exactHitsWhy(m: MatrixFigures): string | undefined {
-  const { matrix, cell, low, high, cpu, profileD } = m
-  const hitRatios = MODES.flatMap((mode) => [low, high].map((n): [Mode, number, number] => [mode, n, m.hitRatio(mode, n)]))
-  if (!hitRatios.some(([, , x]) => x < 2)) return undefined
-  return `### Exact hits against cache off — why, and what would close it
+/** Point 3, written when a miss waited longer than min(delay, EMBEDDING_WAIT_MS) + 50 ms, or an answer was stored without its vector. */
+export function missWhy(m: MatrixFigures): string | undefined {
+  const s = m.misses
+  if (!s) return undefined
+  const late = s.delays.flatMap((d) => MODES.filter((mode) => !s.inTime(d, mode)).map((mode) => [d, mode] as const))
+  const lost = s.delays.filter((d) => !s.storedAll(d))
+  if (late.length === 0 && lost.length === 0) return undefined
+  const wait = s.result.embeddingWaitMs
+  const lines = late.map(([d, mode]) => {
+    const a = s.added(d, mode).p50
+    const expected = Math.min(d, wait)
+    return `- embedder ${d} ms, ${mode}: ${signed(a, 1)} ms at p50 over cache off, where the wait for the embedding should be ${f0(expected)} ms (${d > wait ? `the lookup gives up after EMBEDDING_WAIT_MS, ${wait} ms` : 'the embedding comes before EMBEDDING_WAIT_MS'}), at most ${f0(s.limit(d))} ms with the slack: ${f1(a - expected)} ms more than the wait itself`
+  })
+  const storedLines = lost.map((d) => {
+    const st = s.stored(d)
+    return st
+      ? `- embedder ${d} ms: ${st.entries} answers stored for ${st.sent} new questions, ${st.withVector} of them with their vector (read from its cache.sqlite after it stopped)`
+      : `- embedder ${d} ms: what its proxy stored was not read`
+  })
+  return `### A miss with a slow embedder (point 3) — why, and what would close it
 
-At one connection an exact hit skips the upstream's ${matrix.options.latencyMs} ms wait, hence ${hitRatios.filter(([, n]) => n === low).map(([mode, , x]) => `${ratio(x)} (${mode})`).join(' and ')}
-the throughput of (c). With ${high} connections both are bound by proxy-gpt's one JavaScript thread, and an exact hit
-costs ${cpu('d') < cpu('c') * 0.75 ? 'clearly less CPU than forwarding, but not half' : 'about as much CPU as forwarding'}: **${f0(cpu('d'))} µs per exact hit against ${f0(cpu('c'))} µs per forwarded request** (JSON).
-On loopback with a fixed wait, forwarding is cheap, and an exact hit still pays the whole request path (routing,
-key check, parsing, validation, cache keys, logging, metrics) plus its own lookup.
-${costLines(profileD, 'exact hits')}
-${cell('e', 'json', high).rps > cell('d', 'json', high).rps ? `(e) — semantic hits — reached ${ratio(cell('e', 'json', high).rps / cell('d', 'json', high).rps)} the throughput of (d) at c=${high}, with ${f0(cpu('e'))} µs of CPU per hit although it does
-more (an embedding call, a search, a candidate check). Part of the difference is in the kernel: ${f0(cell('d', 'json', high).systemUs)} µs of
-system time per exact hit against ${f0(cell('e', 'json', high).systemUs)} µs per semantic hit, and the exact-hit profile has a large native share
-with no JavaScript frame. A likely reading: an exact hit is answered synchronously, one response written per
-request as it comes, while semantic hits finish in batches when the embedding answers arrive and share the
-event loop's turns and writes. That is the runtime's behaviour more than proxy-gpt's code.` : `(e) — semantic hits — cost ${f0(cpu('e'))} µs of CPU per hit, and one embedding call.`}
-
-What would close it: ${fixes(profileD)} Beyond that, the share of the request path that hits and misses have
-in common (routing, parsing, keys, logging) bounds the ratio: for exact hits to be twice as cheap as forwarding,
-that common path must cost less than half of a forwarded request.`
+${[...lines, ...storedLines].join('\n')}
+${late.some(([d]) => d > wait) ? `\nWhere the embedder is slower than EMBEDDING_WAIT_MS, a miss that waits longer than the setting means the wait is not
+bounded by it on this path: what would close it is giving up at the setting on every path that waits for the
+question's embedding (the semantic lookup, and any wait for an identical request in flight that is itself waiting).` : ''}${late.some(([d]) => d <= wait) ? `\nWhere the embedding came in time, the time past it is the lookup, the store and the upstream call that follow:
+compare with the semantic-hit cell (e) of section 1, which pays the same lookup.` : ''}${lost.length ? `\nAn answer stored without its vector can be found again only word for word: the embedding that came after the
+answer has to be written to its entry when it arrives (and before the proxy stops, which waits for it).` : ''}`
 }
 
-/** Written when cache off is less than 20× Portkey's throughput without streaming, at the most connections. */
-export function portkeyWhy(m: MatrixFigures): string | undefined {
-  const { matrix, cell, low, high, cpu } = m
-  const fJson = cell('f', 'json', high).rps / cell('b', 'json', high).rps
-  if (!(cell('c', 'json', high).rps / cell('f', 'json', high).rps < 20)) return undefined
-  return `### Against Portkey — why 20× is out of reach here
+/** Point 4, written with the sweep: the curve in words, the setting that meets the target or the default the curve gives, and why. */
+export function lookupNote(f: ScaleFigures): string | undefined {
+  const { big, sweep, meeting, chosen, srcPoint, atMillion } = f
+  if (!sweep || sweep.length === 0) return undefined
+  const tier = tierName(big.tier)
+  const figures = (p: (typeof sweep)[number]) => `recall@1 ${pct(p.recallAt1)}, search p50 / p99 ${f3(p.search.p50)} / ${f3(p.search.p99)} ms`
+  const point = (p: (typeof sweep)[number]) => `${p.expansion}: ${figures(p)}`
+  const widest = sweep[sweep.length - 1]!
+  const firstRecall = sweep.find((p) => p.recallAt1 >= BOUNDS.recall)
+  const src = srcPoint ? `the proxy searches with CACHE_SEARCH_EXPANSION=${SRC_EXPANSION} (its default) (${point(srcPoint)}${srcPoint === meeting || (srcPoint.recallAt1 >= BOUNDS.recall && srcPoint.search.p99 <= BOUNDS.p99Ms) ? ', which meets the target' : ', which does not meet it'}).` : `the proxy searches with CACHE_SEARCH_EXPANSION=${SRC_EXPANSION} (its default).`
+  const truth = big.index.truth
+  const head = `### Semantic lookup at ${tier} entries (point 4) — the trade-off, and the default
 
-The 20× target rests on Portkey running at about 1/22 of the floor. Run under Bun on this machine, it reached
-${ratio(fJson)} of the floor without streaming at c=${high} (${f0(cpu('f'))} µs CPU per request against proxy-gpt's ${f0(cpu('c'))} µs), so 20× would need
-proxy-gpt to be ${f1(20 * fJson)}× faster than the floor itself — no forwarder can be. Where Portkey does fall far behind is
-streaming: every stream through it waited ~${f0((matrix.ttfb.find((t) => t.name === 'f')?.ttfb.p50 ?? NaN) - (matrix.ttfb.find((t) => t.name === 'a')?.ttfb.p50 ?? NaN))} ms before its first byte (section 2), which caps
-it at ${f0(cell('f', 'stream', low).rps)} streams per second per connection (proxy-gpt: ${f0(cell('c', 'stream', low).rps)}). The measured ratios are in the table;
-closing the target is not in proxy-gpt's hands: a target relative to the floor (b) is the meaningful one.`
-}
+${atMillion ? '' : `Measured at ${tier}, the largest tier of this run: the 1M tier is built and measured only on request
+(\`npm run bench -- --tiers=10000,100000,1000000\`), so the target's own tier is not in these numbers.\n\n`}The search beam (usearch's expansion_search), swept on the ${tier} index with the same queries (section 3):
+${sweep.map(point).join('; ')}. Recall@1 counts the queries whose true nearest stored vector — found by brute force
+over all ${tier} exact vectors for ${truth ? `${truth.sample} of the queries; it was the entry the query was made from for ${pct(truth.sourceNearest)} of them` : 'a sample of the queries'} —
+is the index's first result. The cache itself reads every candidate near enough and decides on the exact cosine,
+so what it can find is the true nearest among the 16 results: ${sweep.map((p) => `${p.expansion} → ${pct(p.recallAt16)}`).join(', ')}.`
+  if (meeting) {
+    return `${head}
 
-/** Written when the lookup's p99 at the largest tier is 2 ms or more, or fewer than 95% of the paraphrases hit. */
-export function lookupWhy(f: ScaleFigures): string | undefined {
-  const { scale, big, base, v32, v128, vt0 } = f
-  const checkP50 = big.cache.hit.p50 - big.index.search.p50
-  if (!(big.cache.hit.p99 >= 2 || big.cache.hitRate < 0.95)) return undefined
-  return `### Semantic lookup at ${tierName(big.tier)} entries — why, and what would close it
+Met: ${meeting.expansion} is the cheapest setting with recall@1 ≥ ${pct(BOUNDS.recall)} and search p99 ≤ ${BOUNDS.p99Ms} ms. ${src}${meeting.expansion !== SRC_EXPANSION && !(srcPoint && srcPoint.recallAt1 >= BOUNDS.recall && srcPoint.search.p99 <= BOUNDS.p99Ms) ? ` Set CACHE_SEARCH_EXPANSION=${meeting.expansion} to run with it.` : ''}
+A p99 of a few milliseconds is the tail of a shared machine as much as of the code: the p50 is the steadier figure.`
+  }
+  const why = chosen!
+  const reasons: string[] = []
+  if (!firstRecall) {
+    reasons.push(`even ${widest.expansion} finds the true nearest first for only ${pct(widest.recallAt1)}: what the beam cannot reach is in the graph's links
+(usearch's connectivity 16 and expansion_add 128 at build time), not in the search; a denser graph would be built once, at a cost in build
+time and memory`)
+  } else {
+    reasons.push(`the first setting to reach ${pct(BOUNDS.recall)} (${firstRecall.expansion}) has a search p99 of ${f3(firstRecall.search.p99)} ms: each query compares
+itself with more of the ${f0(big.index.fileMiB)} MiB of 1536-byte i8 vectors, bound by memory reads; fewer bytes per candidate (a binary
+or lower-dimensional index used only to propose candidates, the exact cosine on the stored embedding still deciding) would make
+a wide beam cheaper`)
+  }
+  return `${head}
 
-${big.cache.hit.p99 >= 2 ? `The lookup's p99 is ${f3(big.cache.hit.p99)} ms (p50 ${f3(big.cache.hit.p50)} ms). ${pct(big.index.search.p50 / big.cache.hit.p50)} of the median is usearch's HNSW search (p50 ${f3(big.index.search.p50)}, p99 ${f3(big.index.search.p99)} ms alone): with
-the default expansion_search (64) it compares each query with a few thousand 1536-byte i8 vectors spread
-over a ${f0(big.index.fileMiB)} MiB index, so it is bound by memory reads, and grows slowly with the size
-(${scale.tiers.map((t) => `${tierName(t.tier)}: ${f3(t.index.search.p50)} ms`).join(', ')} at p50). The rest — about ${f3(checkP50)} ms at p50 — is reading
-the one or two candidates near enough to matter from SQLite, the exact cosine, the guard and \`getById\` for the hit.` : ''}
-${big.cache.hitRate < 0.95 ? `\n**Recall.** ${pct(big.cache.hitRate)} of the paraphrase queries found their entry at ${tierName(big.tier)} (${scale.tiers.map((t) => `${tierName(t.tier)}: ${pct(t.cache.hitRate)}`).join(', ')}): the
-others came back as misses (an upstream call; never a wrong answer — the exact cosine and the guard still
-decide), in ${f3(big.cache.notFound.p50)} ms at p50. HNSW recall depends on the data: inside a topic these vectors have 100
-unrelated subtopics, a flat choice that a graph search can only make by luck of its links (version 2 of the generator, with
-1000 unrelated topics and no domains, found 68.5% at 1M), while real question embeddings vary at every scale. The trend
-still says: measure recall on real embeddings before raising CACHE_MAX_ENTRIES far past its default of 100k, and
-consider a larger search beam for large caches.\n` : ''}
-${base && v32 && v128 ? `The search beam trades time for recall (same view, same queries): expansion_search 32 → p50 / p99 ${f3(v32.search.p50)} / ${f3(v32.search.p99)} ms,
-recall@1 ${pct(v32.recallAt1)}; 64 (src/'s default) → ${f3(base.search.p50)} / ${f3(base.search.p99)} ms, ${pct(base.recallAt1)}; 128 → ${f3(v128.search.p50)} / ${f3(v128.search.p99)} ms, ${pct(v128.recallAt1)}.` : ''}
-${vt0 && base ? `src/ searches on the calling thread; letting usearch pick its threads gave ${f3(vt0.search.p50)} / ${f3(vt0.search.p99)} ms against ${f3(base.search.p50)} / ${f3(base.search.p99)} ms.` : ''}
-
-What would close it: the search itself is now most of the lookup, so only a cheaper search would: ${v32 && base && v32.search.p99 < 2 ? `a smaller beam brings it under 2 ms at p99 but costs recall (above), a trade rather than a fix; ` : ''}fewer bytes read per
-candidate (a binary or lower-dimensional index used only to propose candidates, the exact cosine on the stored
-f16 embedding still deciding)${(() => {
-  const small = scale.tiers.find((t) => t.tier === 100_000)
-  return big.tier > 100_000 && small && small.cache.hit.p99 < big.cache.hit.p99 * 0.8 ? `; or keeping the default CACHE_MAX_ENTRIES (100k), where the whole lookup's p99 was ${f3(small.cache.hit.p99)} ms` : ''
-})()}.
+Missed: trade-off curve. The default would be **${why.point.expansion}** (${figures(why.point)}) because ${why.why}. ${src}
+Why no setting reaches both: ${reasons.join('; ')}. A paraphrase the index does not propose is a miss (an
+upstream call), never a wrong answer: the exact cosine and the guard still decide.
 A p99 of a few milliseconds is the tail of a shared machine as much as of the code: the p50 is the steadier figure.`
 }
 
@@ -128,6 +189,23 @@ At ${tierName(big.tier)}, \`VectorIndex.load\` takes ${f2(big.index.loadSeconds)
 and the rest usearch reading it into memory; the rest of \`AnswerCache.open\` is SQLite (open, expiry sweep, and the
 index fingerprint, read from a partial index on the rows that have an embedding). Resident memory is the
 index itself (~${f0((big.index.rssLoadedMiB - big.index.rssBeforeMiB) / (big.tier / 1000))} MiB per 1000 entries) plus a few tens of MiB; SQLite stays on disk.`
+}
+
+/** Point 5, always written with the matrix: a short factual comparison with Portkey. */
+export function portkeyNote(m: MatrixFigures): string {
+  const { matrix, low, high } = m
+  const cells = MODES.flatMap((mode) => [low, high].map((n) => ({ mode, n, ...m.portkey(mode, n) })))
+  const worstRps = cells.reduce((a, b) => (b.rps < a.rps ? b : a))
+  const worstCpu = cells.reduce((a, b) => (b.cpu < a.cpu ? b : a))
+  const behind = cells.filter((c) => !c.met)
+  const ttfb = (id: 'a' | 'c' | 'f') => matrix.ttfb.find((t) => t.name === id)?.ttfb.p50 ?? NaN
+  return `### Beside Portkey (point 5)
+
+Portkey's gateway (@portkey-ai/gateway 1.15.2, run under Bun, section 1) against proxy-gpt with the cache off, same upstream, same
+requests: ${behind.length === 0 ? 'proxy-gpt was ahead in every cell, in throughput and in CPU per request' : `proxy-gpt was behind in ${behind.map((c) => `c=${c.n} ${c.mode}`).join(', ')}`}. Its throughput was
+${ratio(worstRps.rps)} Portkey's at the least (c=${worstRps.n} ${worstRps.mode}) and ${ratio(Math.max(...cells.map((c) => c.rps)))} at the most; its CPU per request ${ratio(worstCpu.cpu)} less at the
+least (c=${worstCpu.n} ${worstCpu.mode}) and ${ratio(Math.max(...cells.map((c) => c.cpu)))} less at the most. Streams through Portkey waited ${f1(ttfb('f') - ttfb('a'))} ms more than
+direct for their first byte (section 2; proxy-gpt ${signed(ttfb('c') - ttfb('a'))} ms).`
 }
 
 /** Written after the soak is understood: replaced by the text of the analysis when memory grows. */
@@ -144,20 +222,36 @@ Resident memory went from ${f1(s[0]!.rssMiB)} to ${f1(s[s.length - 1]!.rssMiB)} 
 ${SOAK_NOTE}`
 }
 
-/** Written when a fresh clone's run would take 10 minutes or more. */
+/** Point 6, written when a default run on a fresh clone takes (or would take) 10 minutes or more. */
 export function runTimeWhy(f: RunFigures): string | undefined {
-  const { run: r, built } = f
-  if (f.freshSeconds < 600) return undefined
-  const oneM = r.sections.scale?.tiers.find((t) => t.tier === 1_000_000)
-  return `### Run time on a fresh clone — why, and what would close it
+  const { run: r, built, freshSeconds } = f
+  if (!f.defaultRun || freshSeconds < BOUNDS.runSeconds) return undefined
+  const matrix = r.sections.matrix
+  const sections = Object.entries(r.sectionSeconds).map(([k, v]) => `${k} ${minutes(v)}`).join(', ')
+  const o = matrix?.options
+  const cells = matrix ? matrix.cells.length * matrix.options.rounds : 0
+  const st = matrix?.stageSeconds
+  const perCell = st && cells ? st.cells / cells : NaN
+  const over = freshSeconds - BOUNDS.runSeconds
+  const targets = matrix ? new Set(matrix.cells.map((c) => c.target)).size : 0
+  const redisTargets = matrix ? (['cr', 'dr', 'er'] as const).filter((id) => matrix.cells.some((c) => c.target === id)).length : 0
+  return `### Run time on a fresh clone (point 6) — why, and what would close it
 
-${built > 0 ? `This run started without bench/.data/ and spent ${minutes(built)} building the scale data` : 'A fresh clone first builds the scale data'}: almost all of it is
-inserting 1M vectors into the usearch index${oneM ? ` (${f0(oneM.build.addUsPerVector)} µs per vector on average with both cores busy, with the
-settings of src/cache/vector-index.ts)` : ''}, plus writing ${oneM ? f0(oneM.cache.sqliteMiB / 1024) : '~4'} GiB of SQLite rows. The measurements themselves take about
-${minutes(r.totalSeconds - built)}. An HNSW insertion is a search with a wide beam (expansion_add 128) through a graph whose 1536-byte
-vectors are spread over more than a gigabyte, so it waits on memory, and grows with the index; on two cores no
-setting that keeps the index proxy-gpt builds brings 1M insertions under ten minutes, let alone the whole run.
-Later runs reuse bench/.data/. What would close it: more cores (the batch add uses all of them), or an index
-that is cheaper to build (fewer bytes per vector), which would change what proxy-gpt runs, not only the bench.
-\`npm run bench -- --quick\` (10k and 100k only) stays within a few minutes.`
+${minutes(freshSeconds)} on a fresh clone${f.fresh === 'all' ? '' : ' (estimated: this run plus the recorded build of the scale data it reused)'}: ${sections}${built > 0 ? `; building the scale data took ${minutes(built)} of it` : ''}.
+${matrix && o ? `The matrix is the largest part: ${cells} autocannon cells (${o.rounds} rounds × ${matrix.cells.length} target, mode and connection combinations) of
+${o.warmupS} + ${o.durationS} s of load each${st ? `, which took ${minutes(st.cells)} — ${f1(perCell)} s a cell, starting its own Node process and two autocannon runs
+included — then the miss cells ${minutes(st.misses)}, time to first byte ${minutes(st.ttfb)} and the profiles ${minutes(st.profile)}` : ''}.
+What would close it: ${minutes(over)} less. ${st ? `One round fewer saves about ${minutes(st.cells / o.rounds)}${redisTargets ? `; the Redis targets (c′)–(e′) only on request would save
+about ${minutes((st.cells * redisTargets) / targets)} (${redisTargets} of the ${targets} targets)` : ''}; one Node process for all the cells of a round would save its start-up
+(~0.3 s a cell)` : 'fewer rounds or shorter cells in the default run, or the Redis targets only on request'}. The bench leaves these choices to whoever owns the numbers: each changes
+how steady the matrix's medians are.` : ''}`
+}
+
+/** Always written: how the 1M tier is run, and how long its one-time build takes. */
+export function oneMillionNote(f: RunFigures): string {
+  const { oneMillion } = f
+  return `### The 1M tier
+
+Built and measured only on request: \`npm run bench -- --tiers=10000,100000,1000000\`. Its one-time build takes
+**${minutes(oneMillion.seconds)}** (${oneMillion.source}); later runs reuse it from bench/.data/ (about 5.5 GB for the 1M tier).`
 }

@@ -1,5 +1,6 @@
 // The closing section: the commands that produced the numbers, so a reader can run each part alone.
 
+import { DEFAULT_TIERS } from '../scale-common'
 import { GENERATOR_VERSION } from '../synthetic'
 import type { RunResults } from './results'
 
@@ -16,6 +17,7 @@ Servers, each its own process on 127.0.0.1 (ports chosen free at start):
 
 \`\`\`sh
 bun bench/fake-upstream.ts <port> ${o?.latencyMs ?? 1}                                     # (a) fixed ${o?.latencyMs ?? 1} ms before headers
+bun bench/fake-upstream.ts <port> ${o?.latencyMs ?? 1} ${(o?.embeddingDelaysMs ?? [150, 2000]).join('|')}                            # the miss cells' slow embedders (chat still ${o?.latencyMs ?? 1} ms)
 bun bench/floor-forwarder.ts <port> http://127.0.0.1:<upstream> <key>          # (b)
 OPENAI_KEY=… PROXY_KEY=… OPENAI_BASE_URL=http://127.0.0.1:<upstream>/v1 HOST=127.0.0.1 PORT=<port> \\
   MODEL_RATE_LIMIT=0 CACHE_ALLOWED=false|true DATA_DIR=<temp dir> bun src/index.ts   # (c) | (d), (e)
@@ -30,12 +32,14 @@ Load, one Node process per cell (autocannon ${r.machine.versions.autocannon} thr
 node bench/load.mjs '{"mode":"cannon","url":"http://127.0.0.1:<port>/v1/chat/completions","method":"POST",
   "headers":{…},"body":"{\\"model\\":\\"gpt-4o-mini\\",\\"messages\\":[…]}","connections":1|32,"durationS":${o?.durationS ?? 3},"warmupS":${o?.warmupS ?? 0.5}}'
 node bench/load.mjs '{"mode":"ttfb","targets":[…],"rounds":${o?.ttfbRounds ?? 400},"warmup":20}'
+node bench/load.mjs '{"mode":"unique","url":…,"bodyTemplate":"…Tell me about {n}q and {n}z…","prefix":"…",
+  "warmup":2,"count":${o?.missRequests ?? 25},"expectCache":["MISS"]}'                     # the miss cells (["BYPASS"] for (c))
 \`\`\`
 
 Cache at scale and soak:
 
 \`\`\`sh
-bun bench/scale-build.ts bench/.data/scale-v${GENERATOR_VERSION} ${(r.sections.scale?.options.tiers ?? [10000, 100000, 1000000]).join(',')}   # once; reused
+bun bench/scale-build.ts bench/.data/scale-v${GENERATOR_VERSION} ${(r.sections.scale?.options.tiers ?? DEFAULT_TIERS).join(',')}   # once; reused (1M only with --tiers=…,1000000)
 bun bench/scale-probe.ts index bench/.data/scale-v${GENERATOR_VERSION}/tier-<n> ${r.sections.scale?.options.lookups ?? 2000}
 bun bench/scale-probe.ts cache bench/.data/scale-v${GENERATOR_VERSION}/tier-<n> ${r.sections.scale?.options.lookups ?? 2000}
 bun bench/soak-client.ts '{"phase":"seed"|"mix",…}'    # against a proxy-gpt started as above, RSS read from /proc/<pid>/status

@@ -92,6 +92,43 @@ At c=${low} a request made ${commands('cr', low)} (cache off), ${commands('dr', 
   }.`
 }
 
+/** The miss cells (point 3): a new question on every request, a slow embedder, against cache off. */
+function missSection(matrix: MatrixResult): string {
+  const s = matrix.misses
+  if (!s) return '### A miss with a slow embedder\n\n_Not measured: these results were written before the miss cells existed._'
+  const base = (mode: Mode) => s.cells.find((c) => c.embeddingDelayMs === undefined && c.mode === mode)
+  const rows = s.cells.map((c) => {
+    const b = base(c.mode)
+    const label = c.embeddingDelayMs === undefined ? '(c) cache off, new questions' : `miss, cache on, embedder ${c.embeddingDelayMs} ms`
+    return [
+      label,
+      c.mode,
+      f3(c.latency.p50),
+      f3(c.latency.p99),
+      c.embeddingDelayMs === undefined ? '' : signed(c.latency.p50 - (b?.latency.p50 ?? NaN), 1),
+      c.embeddingDelayMs === undefined ? '' : signed(c.latency.p99 - (b?.latency.p99 ?? NaN), 1),
+      Object.entries(c.xCache)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]
+  })
+  const stored = s.stored.map((x) => `embedder ${x.embeddingDelayMs} ms: ${x.entries} answers stored for ${x.sent} new questions, ${x.withVector} with their vector`).join('; ')
+  return `### A miss with a slow embedder (point 3)
+
+What a miss costs when the semantic layer's embedding is slow: a proxy-gpt with the cache on in front of a fake
+upstream of its own whose \`/v1/embeddings\` answers wait ${s.cells
+    .flatMap((c) => (c.embeddingDelayMs === undefined || c.mode !== 'json' ? [] : [`${c.embeddingDelayMs} ms`]))
+    .join(' or ')} (chat answers keep the usual ${matrix.options.latencyMs} ms), and every request a
+question never asked before — nothing to hit exactly or by meaning, so each is a miss (its \`x-cache\` is checked on every
+answer, the warm-up included). EMBEDDING_WAIT_MS was ${s.embeddingWaitMs} ms (not set: proxy-gpt's default): the lookup waits for the
+question's embedding at most that long, then the request goes upstream; the embedding still completes in the
+background and is stored with the answer. ${s.warmup} + ${s.requests} sequential requests per cell over one keep-alive connection
+(Node's http client; the latency is request sent → end of the answer), against (c) cache off sent the same new
+questions the same way. Stored afterwards (each proxy's cache.sqlite, read after it stopped): ${stored}.
+
+${table(['target', 'mode', 'p50 ms', 'p99 ms', 'p50 − (c) ms', 'p99 − (c) ms', 'x-cache'], rows)}`
+}
+
 export function matrixSection(matrix: MatrixResult): string {
   const o = matrix.options
   const ttfbDirect = matrix.ttfb.find((t) => t.name === 'a')!
@@ -133,6 +170,8 @@ ${matrixTable(matrix, 'stream')}
 this run, one request each through Portkey under Node ${matrix.portkeyOnNode.node}: JSON → ${matrix.portkeyOnNode.json}; stream → ${matrix.portkeyOnNode.stream}.
 
 Resident memory after the load: ${Object.entries(matrix.rssMiB).map(([k, v]) => `${k} ${f0(v)} MiB`).join(', ')}.
+
+${missSection(matrix)}
 
 ## 2. Time to first byte of a stream
 
