@@ -26,6 +26,24 @@ to it reaches them); the CORS and request-id headers are added outside Elysia by
 a memo of the log's client hash); and the metrics histograms and counters are counted per label set
 (\`src/stats/histogram.ts\`) and handed to prom-client when scraped.`
 
+// FIXED TEXT — what was tried for cache off (point 2), and what would close it. Edit it here when src/ changes.
+export const CACHE_OFF_WORK = `**What was tried.** Everything under point 1 that every request shares: the CORS and request-id headers
+outside Elysia (Elysia no longer rebuilds the response around the upstream's body), \`Bun.SHA256\` for the key
+check, the log's client hash memoised, request ids from a counter, the metrics counted per label set, the log's
+timestamp made once a millisecond, one copy of the request headers less, the pool's route per model memoised,
+the token estimate skipped for keys without usage, a cheaper timeout and abort wiring (measured: no better than
+\`AbortSignal.any\`, reverted), and a Bun direct stream for the SSE tap (about 10% less CPU on streams, but a
+reader sees a different stream than the WHATWG one the unit tests pin; reverted). In the issue's run cache off
+cost 149 / 196 µs (JSON / stream), 2.7× / 2.6× its floor; the ratio to the floor, above, is what compares across
+runs, and these changes moved it little. **What is left** is spread thin: after the
+\`fetch\` and the sockets (both paid by the floor too), no single cost is above ~5%; it is about 60 µs of
+JavaScript over some forty functions — reading and validating the JSON, writing it again, the header filters both
+ways, the timeout and abort signals, the pool's choice of key and its health read, the relay, the access log and
+the statistics. **What would close it**: a second, narrower path for the plain forward (no cache, no usage to
+meter): the client's bytes sent on untouched when no output cap or model rename applies, header allow-lists
+compiled once instead of filtered per request, and the statistics sampled rather than counted per figure — a
+design change to weigh against keeping one request flow.`
+
 /** The profile's largest costs, as a sentence. */
 function costLines(profile: ProfileResult | undefined, label: string): string {
   if (!profile) return ''
@@ -101,8 +119,9 @@ The floor only swaps a header and pipes the body; proxy-gpt routes the request, 
 validates and re-serialises the JSON, filters headers both ways, arms an upstream timeout, logs and counts it.
 ${costLines(profileC, 'cache off')}
 
-What was tried: the changes named under point 1 that every request shares (the CORS and request-id headers
-outside Elysia, cheaper hashing). What would close it (src/ changes; the bench changes none): ${fixes(profileC)}`
+${CACHE_OFF_WORK}
+
+Of the costs the profile names, the remedies known: ${fixes(profileC)}`
 }
 
 /** Point 3, written when a miss waited longer than min(delay, EMBEDDING_WAIT_MS) + 50 ms, or an answer was stored without its vector. */
@@ -143,7 +162,7 @@ export function lookupNote(f: ScaleFigures): string | undefined {
   const point = (p: (typeof sweep)[number]) => `${p.expansion}: ${figures(p)}`
   const widest = sweep[sweep.length - 1]!
   const firstRecall = sweep.find((p) => p.recallAt1 >= BOUNDS.recall)
-  const src = srcPoint ? `the proxy searches with CACHE_SEARCH_EXPANSION=${SRC_EXPANSION} (its default) (${point(srcPoint)}${srcPoint === meeting || (srcPoint.recallAt1 >= BOUNDS.recall && srcPoint.search.p99 <= BOUNDS.p99Ms) ? ', which meets the target' : ', which does not meet it'}).` : `the proxy searches with CACHE_SEARCH_EXPANSION=${SRC_EXPANSION} (its default).`
+  const src = srcPoint ? `The proxy searches with CACHE_SEARCH_EXPANSION=${SRC_EXPANSION} (its default) (${point(srcPoint)}${srcPoint === meeting || (srcPoint.recallAt1 >= BOUNDS.recall && srcPoint.search.p99 <= BOUNDS.p99Ms) ? ', which meets the target' : ', which does not meet it'}).` : `The proxy searches with CACHE_SEARCH_EXPANSION=${SRC_EXPANSION} (its default).`
   const truth = big.index.truth
   const head = `### Semantic lookup at ${tier} entries (point 4) — the trade-off, and the default
 

@@ -37,7 +37,7 @@ export function scaleSection(scale: ScaleResult): string {
   const sweepRows = scale.tiers.flatMap((t) =>
     (t.index.sweep ?? []).map((p) => [
       tierName(t.tier),
-      p.expansion === SRC_EXPANSION ? `**${p.expansion}** (src/)` : String(p.expansion),
+      p.expansion === SRC_EXPANSION ? `**${p.expansion}** (default)` : String(p.expansion),
       `${f3(p.search.p50)} / ${f3(p.search.p99)}`,
       pct(p.recallAt1),
       pct(p.recallAt16),

@@ -109,7 +109,7 @@ export const TARGETS: Target[] = [
       const at = s.atMillion ? `at ${tierName(s.big.tier)}` : `at ${tierName(s.big.tier)} (1M not run: \`--tiers=10000,100000,1000000\`)`
       if (!s.sweep) return `${at}: no expansion_search sweep in these results (written before it existed)`
       const point = (p: NonNullable<typeof s.srcPoint>) => `${p.expansion} → ${pct(p.recallAt1)}, p99 ${f3(p.search.p99)} ms`
-      return `${at}: ${s.meeting ? `${point(s.meeting)} (the cheapest that reaches both)` : `none reaches both; the curve is in section 3`}; src/ uses ${SRC_EXPANSION}${s.srcPoint ? `: ${pct(s.srcPoint.recallAt1)}, p99 ${f3(s.srcPoint.search.p99)} ms` : ''}`
+      return `${at}: ${s.meeting ? `${point(s.meeting)} (the cheapest that reaches both)` : `none reaches both; the curve is in section 3`}; the default CACHE_SEARCH_EXPANSION=${SRC_EXPANSION}${s.srcPoint ? `: ${pct(s.srcPoint.recallAt1)}, p99 ${f3(s.srcPoint.search.p99)} ms` : ''}`
     },
     verdict: (s) => ({
       met: s.sweep ? !!s.meeting : undefined,

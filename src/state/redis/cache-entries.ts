@@ -2,6 +2,7 @@ import { usageOf } from '../../openai/answer'
 import { packVector, unpackVector } from '../sqlite/vectors'
 import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from '../types'
 import { DELETE, PUT, SET_EMBEDDING, SWEEP, TOUCH } from './cache-scripts'
+import { ChangeFeed } from './change-feed'
 import type { RedisConnection } from './connection'
 
 // Cache entries in Redis, shared by every replica (layout in cache-scripts.ts). Each replica keeps its own
@@ -27,7 +28,7 @@ export class RedisCacheEntries implements CacheEntryStore {
   private readonly touches = new Map<number, { at: number; hits: number }>()
   private readonly listeners = new Set<(change: EntryChange) => void>()
   private readonly touchTimer: ReturnType<typeof setInterval>
-  private feed: { stop: boolean; reader: RedisConnection } | undefined
+  private feed: ChangeFeed | undefined
   /** Names this store's own changes in the stream: those it announced itself, at once. */
   private readonly origin = crypto.randomUUID()
 
@@ -201,10 +202,16 @@ export class RedisCacheEntries implements CacheEntryStore {
 
   subscribe(listener: (change: EntryChange) => void): () => void {
     this.listeners.add(listener)
-    if (!this.feed) void this.follow()
+    this.feed ??= new ChangeFeed(this.redis, `${this.prefix}c:feed`, this.origin, {
+      embedding: (id) => this.redis.send('HGET', [this.entry(id), 'embedding']).then((blob: string | null) => (blob ? fromB64(blob) : undefined)),
+      emit: (change) => this.emit(change),
+    })
     return () => {
       this.listeners.delete(listener)
-      if (this.listeners.size === 0 && this.feed) this.feed.stop = true
+      if (this.listeners.size === 0 && this.feed) {
+        this.feed.stop()
+        this.feed = undefined
+      }
     }
   }
 
@@ -217,10 +224,7 @@ export class RedisCacheEntries implements CacheEntryStore {
 
   async close(): Promise<void> {
     clearInterval(this.touchTimer)
-    if (this.feed) {
-      this.feed.stop = true
-      this.feed.reader.close()
-    }
+    this.feed?.stop()
     await this.flush().catch(() => {})
   }
 
@@ -269,53 +273,5 @@ export class RedisCacheEntries implements CacheEntryStore {
 
   private emit(change: EntryChange) {
     for (const listener of this.listeners) listener(change)
-  }
-
-  /**
-   * Follows the change stream on a connection of its own (XREAD BLOCK would hold up every other command),
-   * from the end of the stream as it is when following starts. Back after an outage, it goes on from the last
-   * change it saw; what the stream trimmed meanwhile is lost to this replica's index only until it restarts,
-   * and can never make a wrong hit (candidates are read from the store).
-   */
-  private async follow() {
-    const reader = this.redis.duplicate()
-    const feed = { stop: false, reader }
-    this.feed = feed
-    await reader.connect()
-    const stream = `${this.prefix}c:feed`
-    let last = '$'
-    try {
-      const newest = await reader.send('XREVRANGE', [stream, '+', '-', 'COUNT', 1])
-      last = Array.isArray(newest) && newest[0] ? newest[0][0] : '0-0'
-    } catch {}
-    let gap = false
-    while (!feed.stop) {
-      let answer: any
-      try {
-        answer = await reader.send('XREAD', ['COUNT', 200, 'BLOCK', 1000, 'STREAMS', stream, last])
-      } catch {
-        // Out of reach: whatever followers keep may miss what other replicas change meanwhile.
-        if (!gap && !feed.stop) this.emit({ kind: 'gap' })
-        gap = true
-        await Bun.sleep(500)
-        continue
-      }
-      gap = false
-      const events: Array<[string, string[]]> = answer?.[stream] ?? []
-      for (const [id, flat] of events) {
-        last = id
-        const fields: Record<string, string> = {}
-        for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
-        if (fields.origin === this.origin) continue
-        const ids = (fields.ids ?? '').split(',').filter(Boolean).map(Number)
-        if (fields.kind === 'removed') this.emit({ kind: 'removed', ids })
-        else if (fields.kind === 'added') {
-          for (const entryId of ids) {
-            const blob = await this.redis.send('HGET', [this.entry(entryId), 'embedding']).catch(() => null)
-            if (blob) this.emit({ kind: 'added', id: entryId, embedding: fromB64(blob), model: fields.model! })
-          }
-        }
-      }
-    }
   }
 }
