@@ -6,6 +6,9 @@
 
 import type { Mode } from '../matrix'
 import { costs, type ProfileResult } from '../profile'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT } from '../lib/proc'
 import { tierName } from '../scale-common'
 import { BOUNDS, type MatrixFigures, MODES, type RunFigures, type ScaleFigures, type SoakFigures, SRC_EXPANSION } from './figures'
 import { f0, f1, f2, f3, minutes, pct, ratio, signed } from './format'
@@ -266,11 +269,16 @@ about ${minutes((st.cells * redisTargets) / targets)} (${redisTargets} of the ${
 how steady the matrix's medians are.` : ''}`
 }
 
+/** Where a run of the 1M tier alone is kept (`npm run bench -- --only=scale --tiers=1000000 --out=bench/RESULTS-1M.md`). */
+const ONE_MILLION_REPORT = 'bench/RESULTS-1M.md'
+
 /** Always written: how the 1M tier is run, and how long its one-time build takes. */
 export function oneMillionNote(f: RunFigures): string {
   const { oneMillion } = f
   return `### The 1M tier
 
 Built and measured only on request: \`npm run bench -- --tiers=10000,100000,1000000\`. Its one-time build takes
-**${minutes(oneMillion.seconds)}** (${oneMillion.source}); later runs reuse it from bench/.data/ (about 5.5 GB for the 1M tier).`
+**${minutes(oneMillion.seconds)}** (${oneMillion.source}); later runs reuse it from bench/.data/ (about 5.5 GB for the 1M tier).${
+    existsSync(join(ROOT, ONE_MILLION_REPORT)) ? ` A run of the 1M tier alone, with its expansion_search sweep and point 4's verdict at 1M, is in [${ONE_MILLION_REPORT.slice(6)}](${ONE_MILLION_REPORT.slice(6)}).` : ''
+  }`
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config/load'
 import { describeError, throttledLog, type LogSink } from '../log/sink'
 import type { JsonObject } from '../openai/validate'
 import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, StoredAnswer } from '../state/types'
-import type { ReplayForm } from '../openai/replay-template'
+import type { ReplayTemplate } from '../openai/replay-template'
 import { HotAnswers, type HotAnswer } from './hot-answers'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan, type CacheSettings } from './policy'
@@ -105,8 +105,8 @@ export class AnswerCache {
   }
 
   /** Keeps an exact hit ready for the next identical request. */
-  keepHot(request: string, hit: Hit, form: ReplayForm, model?: string) {
-    if (hit.match === 'exact') this.hot.remember(request, hit.entry, form, model)
+  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string) {
+    if (hit.match === 'exact') this.hot.remember(request, hit.entry, template, model)
   }
 
   /** The entry that answered an identical request in flight. */

@@ -1,4 +1,4 @@
-import { ReplayTemplate, type ReplayForm } from '../openai/replay-template'
+import type { ReplayTemplate } from '../openai/replay-template'
 import type { CacheEntry, CacheEntryStore } from '../state/types'
 
 // The most asked answers, ready to send. A request whose exact bytes (with what else decides its answer:
@@ -67,9 +67,8 @@ export class HotAnswers {
   }
 
   /** Keeps the answer a request was just served from the store, rendered in the form it asked for. */
-  remember(request: string, entry: CacheEntry, form: ReplayForm, model?: string) {
+  remember(request: string, entry: CacheEntry, template: ReplayTemplate, model?: string) {
     if (this.limits.maxEntries <= 0) return
-    const template = ReplayTemplate.of(entry.answer, form)
     const size = request.length * 2 + template.size + 256
     if (size > this.limits.maxBytes / 16) return
     const old = this.byRequest.get(request)

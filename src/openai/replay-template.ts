@@ -1,6 +1,6 @@
 import type { StoredAnswer } from './answer'
 import { encodeEmbeddings } from './embeddings-encoding'
-import { newAnswerId, replayJson, replaySseText } from './sse/replay'
+import { newAnswerId, replayJson, replaySse } from './sse/replay'
 
 // A stored answer rendered once, in the form one kind of request asks for (JSON or a stream, with or
 // without usage, floats or base64), with placeholders where every replay carries its own `id` and
@@ -35,7 +35,7 @@ export class ReplayTemplate {
     }
     const stamp = { id: ID, created: CREATED }
     const text = form.stream
-      ? replaySseText(answer, { includeUsage: form.includeUsage }, 0, stamp)
+      ? replaySse(answer, { includeUsage: form.includeUsage }, 0, stamp)
       : JSON.stringify(replayJson(answer, 0, stamp))
     // split() with a capturing group alternates pieces and the placeholder each one was cut at.
     const parts = text.split(SLOT)

@@ -1,7 +1,5 @@
 import type { Hit } from '../cache/answer-cache'
-import { encodeEmbeddings } from '../openai/embeddings-encoding'
-import { JSON_CONTENT, SSE_CONTENT, type ReplayForm, type ReplayTemplate } from '../openai/replay-template'
-import { replayJson, replaySse } from '../openai/sse/replay'
+import { JSON_CONTENT, ReplayTemplate, SSE_CONTENT, type ReplayForm } from '../openai/replay-template'
 import type { JsonObject } from '../openai/validate'
 
 // A cache hit as the client asked for it: a stream is replayed as real SSE, JSON is rebuilt whole, and
@@ -16,20 +14,10 @@ export function cacheHeaders(hit: Hit): Record<string, string> {
 }
 
 export function renderHit(hit: Hit, request: JsonObject): Response {
-  const answer = hit.entry.answer
-  const headers = cacheHeaders(hit)
-  if (request.stream === true && answer.endpoint !== 'embeddings') {
-    const includeUsage = (request.stream_options as JsonObject | undefined)?.include_usage === true
-    return new Response(replaySse(answer, { includeUsage }), {
-      headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
-    })
-  }
-  const body = answer.endpoint === 'embeddings' ? encodeEmbeddings(answer.body, request.encoding_format) : replayJson(answer)
-  // The same content type as OpenAI's own JSON answers (and a MISS passed through from it).
-  return new Response(JSON.stringify(body), { headers: { ...headers, 'content-type': 'application/json' } })
+  return respond(hit, ReplayTemplate.of(hit.entry.answer, replayForm(request)))
 }
 
-/** The form of answer a request asks for, for an answer kept ready (replay-template.ts). */
+/** The form of answer a request asks for. */
 export function replayForm(request: JsonObject): ReplayForm {
   return {
     stream: request.stream === true,
@@ -38,9 +26,10 @@ export function replayForm(request: JsonObject): ReplayForm {
   }
 }
 
-/** An exact hit from an answer kept ready: the bytes and headers renderHit makes, with a fresh id and time. */
-export function respond(template: ReplayTemplate): Response {
-  return new Response(template.render(), { headers: template.contentHeaders === SSE_CONTENT ? READY_SSE : READY_JSON })
+/** A hit rendered from its template (replay-template.ts): fresh id and time, the cache's headers. */
+export function respond(hit: Hit, template: ReplayTemplate): Response {
+  const headers = hit.match === 'exact' ? (template.contentHeaders === SSE_CONTENT ? READY_SSE : READY_JSON) : { ...cacheHeaders(hit), ...template.contentHeaders }
+  return new Response(template.render(), { headers })
 }
 
 // Made once: an exact hit's headers are the same for every answer of one content type.

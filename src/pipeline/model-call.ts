@@ -6,6 +6,7 @@ import type { Config } from '../config/load'
 import { estimateTokens } from '../limits/estimate'
 import type { Admission, Call, Gatekeeper } from '../limits/gatekeeper'
 import { usageOf } from '../openai/answer'
+import { ReplayTemplate } from '../openai/replay-template'
 import { CACHEABLE, type Endpoint } from '../openai/endpoints'
 import { modelNotFound } from '../errors'
 import type { JsonObject } from '../openai/validate'
@@ -21,9 +22,10 @@ import { readBodyText } from './request-body'
 import { relay } from './relay'
 import { callUpstream, upstreamHeader } from './upstream-call'
 
-// The endpoints the proxy understands, in the order of DESIGN §2: read and check the body, then exact
-// lookup, in-flight sharing, admission (counted before anything is spent), semantic lookup, the upstream
-// call, and a store once the answer is complete. Each step is one function below.
+// The endpoints the proxy understands, in the order of DESIGN §2: read the body (a request seen before byte
+// for byte is answered from the answers kept hot, before any parsing), check it, then exact lookup, in-flight
+// sharing, admission (counted before anything is spent), semantic lookup, the upstream call, and a store
+// once the answer is complete. Each step is one function below.
 
 export interface ModelCallDeps {
   config: Config
@@ -49,7 +51,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
     checkModel(ready, key, deps.pool)
     if (ready.model !== undefined) ctx.model = ready.model
     const hit: Hit = { entry: ready.entry, match: 'exact' }
-    return serveHit(ctx, cache!, hit, key, deps, () => respond(ready.template))
+    return serveHit(ctx, cache!, hit, key, deps, () => respond(hit, ready.template))
   }
 
   const body = prepareBody(ctx, text, route.endpoint, key, deps.config)
@@ -66,8 +68,9 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
 
   const exact = plan.lookup ? await cache.exact(keys) : undefined
   if (exact) {
-    if (hot) cache.keepHot(hot, exact, replayForm(body), typeof body.model === 'string' ? body.model : undefined)
-    return serveHit(ctx, cache, exact, key, deps, () => renderHit(exact, body))
+    const template = ReplayTemplate.of(exact.entry.answer, replayForm(body))
+    if (hot) cache.keepHot(hot, exact, template, typeof body.model === 'string' ? body.model : undefined)
+    return serveHit(ctx, cache, exact, key, deps, () => respond(exact, template))
   }
 
   const flight = await shareInFlight(cache, plan, keys)

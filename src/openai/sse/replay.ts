@@ -40,13 +40,8 @@ export interface Stamp {
 
 const freshStamp = (endpoint: 'chat' | 'completions', now: number): Stamp => ({ id: newAnswerId(endpoint), created: Math.floor(now / 1000) })
 
-/** The bytes of the stream OpenAI would have sent for this answer. Embeddings have no stream form: throws. */
-export function replaySse(answer: StoredAnswer, options: { includeUsage: boolean }, now = Date.now()): Uint8Array {
-  return new TextEncoder().encode(replaySseText(answer, options, now))
-}
-
-/** The stream of `replaySse`, as text. */
-export function replaySseText(answer: StoredAnswer, options: { includeUsage: boolean }, now = Date.now(), stamp?: Stamp): string {
+/** The stream OpenAI would have sent for this answer, as text. Embeddings have no stream form: throws. */
+export function replaySse(answer: StoredAnswer, options: { includeUsage: boolean }, now = Date.now(), stamp?: Stamp): string {
   if (answer.endpoint === 'embeddings') throw new Error('embeddings answers cannot be replayed as a stream')
   const body: Json = answer.body ?? {}
   const chat = answer.endpoint === 'chat'

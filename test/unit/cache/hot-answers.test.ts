@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { HotAnswers, type HotAnswerLimits } from '../../../src/cache/hot-answers'
+import { ReplayTemplate, type ReplayForm } from '../../../src/openai/replay-template'
 import type { CacheEntry, CacheEntryStore, EntryChange } from '../../../src/state/types'
 import { chatAnswer } from '../../helpers/sse-fixtures'
 
@@ -23,7 +24,10 @@ const entry = (id: number, createdAt: number, content = `answer ${id}`): CacheEn
   hits: 1,
 })
 
-const JSON_FORM = { stream: false, includeUsage: false }
+const JSON_FORM: ReplayForm = { stream: false, includeUsage: false }
+
+/** Remembers `entry` rendered in `form`, as the pipeline does after an exact hit read from the store. */
+const remember = (hot: HotAnswers, request: string, e: CacheEntry, form: ReplayForm, model?: string) => hot.remember(request, e, ReplayTemplate.of(e.answer, form), model)
 
 function setup(limits: Partial<HotAnswerLimits> = {}) {
   let now = 1_000_000
@@ -35,7 +39,7 @@ function setup(limits: Partial<HotAnswerLimits> = {}) {
 describe('HotAnswers', () => {
   test('a remembered request is found by its exact text only, with its answer ready to render', () => {
     const { hot, now } = setup()
-    hot.remember('request A', entry(1, now()), JSON_FORM, 'gpt-4o-mini')
+    remember(hot, 'request A', entry(1, now()), JSON_FORM, 'gpt-4o-mini')
     const found = hot.get('request A')!
     expect(found.entry.id).toBe(1)
     expect(found.model).toBe('gpt-4o-mini')
@@ -46,9 +50,9 @@ describe('HotAnswers', () => {
 
   test('an entry removed from the store (here or on another replica) is forgotten at once, for every request it answered', () => {
     const { hot, removed, now } = setup()
-    hot.remember('A', entry(1, now()), JSON_FORM)
-    hot.remember('A, streamed', entry(1, now()), { stream: true, includeUsage: true })
-    hot.remember('B', entry(2, now()), JSON_FORM)
+    remember(hot, 'A', entry(1, now()), JSON_FORM)
+    remember(hot, 'A, streamed', entry(1, now()), { stream: true, includeUsage: true })
+    remember(hot, 'B', entry(2, now()), JSON_FORM)
     removed(1, 99)
     expect(hot.get('A')).toBeUndefined()
     expect(hot.get('A, streamed')).toBeUndefined()
@@ -58,7 +62,7 @@ describe('HotAnswers', () => {
 
   test('never past the entry TTL', () => {
     const { hot, tick, now } = setup({ ttlMs: 10_000, trustMs: 60_000 })
-    hot.remember('A', entry(1, now() - 9_000), JSON_FORM)
+    remember(hot, 'A', entry(1, now() - 9_000), JSON_FORM)
     expect(hot.get('A')).toBeDefined()
     tick(1_000)
     expect(hot.get('A')).toBeUndefined()
@@ -67,21 +71,21 @@ describe('HotAnswers', () => {
 
   test('trusted for trustMs after it was read from the store, then the request goes the normal way again', () => {
     const { hot, tick, now } = setup({ trustMs: 5_000 })
-    hot.remember('A', entry(1, now()), JSON_FORM)
+    remember(hot, 'A', entry(1, now()), JSON_FORM)
     tick(4_999)
     expect(hot.get('A')).toBeDefined()
     tick(1)
     expect(hot.get('A')).toBeUndefined()
-    hot.remember('A', entry(1, now()), JSON_FORM)
+    remember(hot, 'A', entry(1, now()), JSON_FORM)
     expect(hot.get('A')).toBeDefined()
   })
 
   test('bounded in count: the least recently served goes first', () => {
     const { hot, now } = setup({ maxEntries: 2 })
-    hot.remember('A', entry(1, now()), JSON_FORM)
-    hot.remember('B', entry(2, now()), JSON_FORM)
+    remember(hot, 'A', entry(1, now()), JSON_FORM)
+    remember(hot, 'B', entry(2, now()), JSON_FORM)
     hot.get('A')
-    hot.remember('C', entry(3, now()), JSON_FORM)
+    remember(hot, 'C', entry(3, now()), JSON_FORM)
     expect(hot.get('B')).toBeUndefined()
     expect(hot.get('A')).toBeDefined()
     expect(hot.get('C')).toBeDefined()
@@ -90,9 +94,9 @@ describe('HotAnswers', () => {
 
   test('bounded in bytes; a request too large for its share is not kept at all', () => {
     const { hot, now } = setup({ maxBytes: 64 * 1024 })
-    hot.remember('x'.repeat(3_000), entry(1, now()), JSON_FORM) // ~6 KB of request: over a sixteenth
+    remember(hot, 'x'.repeat(3_000), entry(1, now()), JSON_FORM) // ~6 KB of request: over a sixteenth
     expect(hot.size).toBe(0)
-    for (let i = 0; i < 40; i++) hot.remember(`request ${i}`, entry(i, now(), 'y'.repeat(500)), JSON_FORM)
+    for (let i = 0; i < 40; i++) remember(hot, `request ${i}`, entry(i, now(), 'y'.repeat(500)), JSON_FORM)
     expect(hot.size).toBeGreaterThan(5)
     expect(hot.size).toBeLessThan(40)
     expect(hot.get('request 39')).toBeDefined()
@@ -101,15 +105,15 @@ describe('HotAnswers', () => {
 
   test('remembering a request again replaces what was kept for it; removing the old entry then leaves the new one', () => {
     const { hot, removed, now } = setup()
-    hot.remember('A', entry(1, now()), JSON_FORM)
-    hot.remember('A', entry(2, now()), JSON_FORM)
+    remember(hot, 'A', entry(1, now()), JSON_FORM)
+    remember(hot, 'A', entry(2, now()), JSON_FORM)
     removed(1)
     expect(hot.get('A')!.entry.id).toBe(2)
   })
 
   test('off with maxEntries 0; close stops following the store', () => {
     const off = setup({ maxEntries: 0 })
-    off.hot.remember('A', entry(1, off.now()), JSON_FORM)
+    remember(off.hot, 'A', entry(1, off.now()), JSON_FORM)
     expect(off.hot.get('A')).toBeUndefined()
     const { hot, listeners } = setup()
     expect(listeners.size).toBe(1)

@@ -4,12 +4,15 @@ import { Stream } from 'openai/core/streaming'
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions'
 import type { Completion } from 'openai/resources/completions'
 import type { StoredAnswer } from '../../../../src/openai/answer'
-import { newAnswerId, replayJson, replaySse, textPieces } from '../../../../src/openai/sse/replay'
+import { newAnswerId, replayJson, replaySse as replaySseText, textPieces } from '../../../../src/openai/sse/replay'
 import {
   decode, byteByByte, chunked, record, chunksOf, CREATED, head, USAGE, TEXT_STREAM, WEATHER_ARGS, TIME_ARGS, TOOL_STREAM,
   TWO_CHOICES_STREAM, COMPLETION_STREAM, chatAnswer, TEXT_ANSWER, TOOLS_ANSWER, TWO_CHOICES_ANSWER, REFUSAL_ANSWER,
   FUNCTION_CALL_ANSWER, CJK_ANSWER, EMPTY_ANSWER, NO_USAGE_ANSWER, REASONING_ANSWER, COMPLETION_ANSWER, EMBEDDING_ANSWER
 } from '../../../helpers/sse-fixtures'
+
+/** The replayed stream as the bytes a client receives. */
+const replaySse = (...args: Parameters<typeof replaySseText>) => new TextEncoder().encode(replaySseText(...args))
 
 describe('replayJson', () => {
   const NOW = 1_767_225_600_123
