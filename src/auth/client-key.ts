@@ -4,7 +4,7 @@ import { invalidApiKey, ipNotAllowed, keyExpired } from '../errors'
 import type { ApiGroup } from '../openai/endpoints'
 import { presentedKey } from './bearer'
 import { clientAddress } from './client-address'
-import type { KeyRing } from './key-ring'
+import type { KeyRing, RingEntry } from './key-ring'
 
 // Who is calling, and with which settings: resolved once per request, then passed along. A PROXY_KEY key is
 // round 1's kind of client: its bucket is the key when there are several, the address when one is shared.
@@ -36,7 +36,8 @@ export interface ClientKey {
   budget?: BudgetSetting
 }
 
-export type Authenticate = (request: Request, socketIp: string) => ClientKey
+/** Synchronous for a key the ring knows (every request but a key's first on a replica that has not reloaded). */
+export type Authenticate = (request: Request, socketIp: string) => ClientKey | Promise<ClientKey>
 
 export { SHARED_CACHE_GROUP } from './key-ring'
 
@@ -54,10 +55,7 @@ export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 
     }
     return hash
   }
-  return (request, socketIp) => {
-    const presented = presentedKey(request.headers)
-    const entry = presented ? ring.find(presented) : undefined
-    if (!entry) throw invalidApiKey()
+  const resolve = (entry: RingEntry, request: Request, socketIp: string): ClientKey => {
     if (entry.expiresAt !== undefined && now() >= entry.expiresAt) throw keyExpired(new Date(entry.expiresAt).toISOString())
     const address = clientAddress(request.headers, socketIp, config.trustProxy)
     if (entry.ips && !entry.ips(address)) throw ipNotAllowed()
@@ -75,5 +73,15 @@ export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 
       allow: entry.allow,
       budget: entry.budget,
     }
+  }
+  return (request, socketIp) => {
+    const presented = presentedKey(request.headers)
+    if (!presented) throw invalidApiKey()
+    const entry = ring.find(presented)
+    if (entry) return resolve(entry, request, socketIp)
+    return ring.findInStore(presented).then((late) => {
+      if (!late) throw invalidApiKey()
+      return resolve(late, request, socketIp)
+    })
   }
 }

@@ -64,6 +64,20 @@ export class KeyRing {
     return this.entries.get(hashKey(presented))
   }
 
+  /**
+   * A key the ring does not know yet may have been made a moment ago on another replica (the ring reloads
+   * within a second): the store is asked before the key is refused, so a key works on every replica as
+   * soon as the admin API answered. A store that cannot answer (Redis away) refuses, as the ring would.
+   */
+  async findInStore(presented: string): Promise<RingEntry | undefined> {
+    const hash = hashKey(presented)
+    const stored = await this.store.findByHash(hash).catch(() => undefined)
+    if (!stored || this.fileNames().has(stored.name)) return undefined
+    const entry = this.named('admin', stored.name, stored.settings as KeySettings)
+    this.entries.set(hash, entry)
+    return entry
+  }
+
   /** The names of the config file's keys: the admin API may not make or change a key of one of these names. */
   fileNames(): Set<string> {
     return new Set(this.config.keys.map((k) => k.name))

@@ -18,7 +18,8 @@ export interface ApiCallDeps extends ModelCallDeps {
 }
 
 export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCallDeps): Promise<Response> {
-  const key = deps.authenticate(request, ctx.ip)
+  const found = deps.authenticate(request, ctx.ip)
+  const key = found instanceof Promise ? await found : found
   ctx.client = key.hash
   const { path, group } = routeOf(request)
   // A key's own usage and balance: answered here for any key, never forwarded.

@@ -290,6 +290,8 @@ export interface StoredKey {
 export interface KeyStore {
   list(): Promise<StoredKey[]>
   get(name: string): Promise<StoredKey | undefined>
+  /** By the key's hash: how a replica accepts a key another one made before its next reload. */
+  findByHash(hash: string): Promise<StoredKey | undefined>
   /** False when a key of that name (or hash) exists already. */
   create(key: StoredKey): Promise<boolean>
   update(name: string, settings: Record<string, unknown>, at: number): Promise<StoredKey | undefined>

@@ -3,8 +3,8 @@ import { fingerprint } from '../../src/upstream/fingerprint'
 import { admin, ask, redisSkipReason, startReplicas, statsOf, stopAllReplicas, until, type Replica } from '../helpers/replicas'
 
 // What else replicas share through Redis (DESIGN §1.6): the health of the upstream keys (a key one replica
-// found rate-limited rests for all of them), the keys made by the admin API (known on every replica within
-// about a second, and revoked on all), and the statistics behind /stats (each replica adds its counts every
+// found rate-limited rests for all of them), the keys made by the admin API (accepted on every replica as
+// soon as they are made, revoked on all within about a second), and the statistics behind /stats (each replica adds its counts every
 // 10 s; /stats on one shows the requests of all, and how many replicas there are).
 
 const K1 = 'sk-pool-key-one-Hq3Wn8Zt5Lc2Vr7Xm'
@@ -55,15 +55,14 @@ describe.skipIf(!!redisSkipReason)(`upstream key health across replicas${redisSk
 })
 
 describe.skipIf(!!redisSkipReason)(`keys made by the admin API across replicas${redisSkipReason ? ` (skipped: ${redisSkipReason})` : ''}`, () => {
-  test('made on A, it works on B within about a second; revoked on C, it is refused on A and B', async () => {
+  test('made on A, it works on B and C at once; revoked on C, it is refused on A and B within about a second', async () => {
     const set = await startReplicas({ env: { CACHE_ALLOWED: 'false' } })
     const [a, b, c] = set.replicas as [Replica, Replica, Replica]
     const made = await admin(a, 'POST', '', { name: 'roaming', rate_limit: 2 })
     expect(made.status).toBe(201)
     const key: string = made.json.key
-    const known = await until(() => ask(b, question(), { key }), (answer) => answer.status === 200, { timeoutMs: 3000, intervalMs: 50 })
-    console.log(`replicas admin key: made on A, accepted on B after ${known.ms.toFixed(0)} ms`)
-    expect(known.ms).toBeLessThan(2000)
+    // B and C have not reloaded their keys yet (they poll every second): they find it in Redis.
+    expect((await ask(b, question(), { key })).status).toBe(200)
 
     // Its settings travel with it: rate_limit 2 is one window across the replicas (one request was made on B).
     expect((await ask(c, question(), { key })).status).toBe(200)

@@ -14,6 +14,11 @@ export class MemoryKeys implements KeyStore {
     return key && structuredClone(key)
   }
 
+  async findByHash(hash: string): Promise<StoredKey | undefined> {
+    const key = [...this.keys.values()].find((k) => k.hash === hash)
+    return key && structuredClone(key)
+  }
+
   async create(key: StoredKey): Promise<boolean> {
     if (this.keys.has(key.name) || [...this.keys.values()].some((k) => k.hash === key.hash)) return false
     this.keys.set(key.name, structuredClone(key))

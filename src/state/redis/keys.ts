@@ -2,8 +2,9 @@ import type { KeyStore, StoredKey } from '../types'
 import type { RedisConnection } from './connection'
 
 // Proxy keys made by the admin API, shared by every replica: one hash of name → the stored key (its hash
-// and settings, never the key), one of key hash → name to keep values unique, and a version counter that
-// each replica polls every second, so a key made or revoked on one is known on all within a second.
+// and settings, never the key), one of key hash → name to keep values unique (and to find a key another
+// replica made before this one's next reload), and a version counter that each replica polls every
+// second, so a key changed or revoked on one is known on all within a second.
 
 const CREATE = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
@@ -43,6 +44,15 @@ export class RedisKeys implements KeyStore {
 
   async get(name: string): Promise<StoredKey | undefined> {
     const text = await this.redis.send('HGET', [this.keys()[0], name])
+    return text ? (JSON.parse(text) as StoredKey) : undefined
+  }
+
+  async findByHash(hash: string): Promise<StoredKey | undefined> {
+    const text = await this.redis.eval(
+      `local name = redis.call('HGET', KEYS[2], ARGV[1]) if not name then return false end return redis.call('HGET', KEYS[1], name)`,
+      this.keys(),
+      [hash]
+    )
     return text ? (JSON.parse(text) as StoredKey) : undefined
   }
 

@@ -10,6 +10,7 @@ export class SqliteKeys implements KeyStore {
     this.statements = {
       all: db.query<Row, []>('SELECT * FROM keys ORDER BY name'),
       one: db.query<Row, [string]>('SELECT * FROM keys WHERE name = ?'),
+      byHash: db.query<Row, [string]>('SELECT * FROM keys WHERE hash = ?'),
       insert: db.query('INSERT INTO keys (name, hash, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       update: db.query('UPDATE keys SET settings = ?, updated_at = ? WHERE name = ?'),
       delete: db.query('DELETE FROM keys WHERE name = ?'),
@@ -22,6 +23,11 @@ export class SqliteKeys implements KeyStore {
 
   async get(name: string): Promise<StoredKey | undefined> {
     const row = this.statements.one.get(name)
+    return row ? keyOf(row) : undefined
+  }
+
+  async findByHash(hash: string): Promise<StoredKey | undefined> {
+    const row = this.statements.byHash.get(hash)
     return row ? keyOf(row) : undefined
   }
 

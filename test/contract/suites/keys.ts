@@ -44,6 +44,21 @@ export function keyStoreContract(name: string, make: () => Promise<Opened<KeySto
       expect(await store.list()).toEqual([key('a', 'h1')])
     })
 
+    test('findByHash finds a key by its hash, follows updates, and forgets a deleted one', async () => {
+      const store = await open()
+      await store.create(key('a', 'h1'))
+      await store.create(key('b', 'h2'))
+      expect(await store.findByHash('h2')).toEqual(key('b', 'h2'))
+      expect(await store.findByHash('h3')).toBeUndefined()
+      await store.update('b', { rpm: 5 }, T + 1)
+      expect((await store.findByHash('h2'))!.settings).toEqual({ rpm: 5 })
+      await store.delete('b')
+      expect(await store.findByHash('h2')).toBeUndefined()
+      const found = (await store.findByHash('h1'))!
+      found.settings.rpm = 99
+      expect((await store.findByHash('h1'))!.settings).toEqual({ rpm: 10 })
+    })
+
     test('update replaces the settings and updatedAt; a missing name gives undefined', async () => {
       const store = await open()
       await store.create(key('a'))

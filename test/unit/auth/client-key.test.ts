@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'bun:test'
-import { apiError } from '../../helpers/api-error'
-import { authenticator } from '../../../src/auth/client-key'
-import { KeyRing } from '../../../src/auth/key-ring'
+import { rejectedApiError } from '../../helpers/api-error'
+import { authenticator, type ClientKey } from '../../../src/auth/client-key'
+import { hashKey, KeyRing } from '../../../src/auth/key-ring'
 import { MemoryKeys } from '../../../src/state/memory/keys'
 
 const KEY = 'proxy-key-alpha-0123456789'
@@ -13,8 +13,20 @@ const hashOf = (id: string) => createHash('sha256').update(id).digest('hex').sli
 
 /** A PROXY_KEY configuration: the limits are passed through as they are. */
 const config = (proxyKeys: string[], trustProxy = 0) => ({ proxyKeys, trustProxy, modelRateLimit: 0, maxOutputTokens: 0, keys: [] })
-/** The gate of round 1: PROXY_KEY keys only, no named keys. */
-const gateFor = (c: ReturnType<typeof config>) => authenticator(new KeyRing(c, new MemoryKeys()), c)
+/**
+ * The gate of round 1: PROXY_KEY keys only, no named keys. A key the ring knows is answered synchronously
+ * (no await on the hot path): `gate` fails the test otherwise; `check` is for refusals, which may wait on
+ * the key store.
+ */
+const gateFor = (c: ReturnType<typeof config>) => {
+  const authenticate = authenticator(new KeyRing(c, new MemoryKeys()), c)
+  const gate = (r: Request, ip: string): ClientKey => {
+    const key = authenticate(r, ip)
+    if (key instanceof Promise) throw new Error('a key the ring knows should be answered synchronously')
+    return key
+  }
+  return Object.assign(gate, { check: (r: Request, ip: string) => authenticate(r, ip) })
+}
 
 describe('authenticator: accepted keys', () => {
   const gate = gateFor(config([KEY]))
@@ -57,8 +69,8 @@ describe('authenticator: refused keys', () => {
     ['the key without "Bearer"', { authorization: KEY }],
     ['blank x-api-key', { 'x-api-key': '   ' }],
     ['all keys joined', { authorization: `Bearer ${KEY},proxy-key-beta` }],
-  ])('%s → 401 invalid_api_key', (_name, headers) => {
-    const error = apiError(() => gate(request(headers), SOCKET))
+  ])('%s → 401 invalid_api_key', async (_name, headers) => {
+    const error = await rejectedApiError(() => gate.check(request(headers), SOCKET))
     expect(error.status).toBe(401)
     expect(error.type).toBe('invalid_request_error')
     expect(error.code).toBe('invalid_api_key')
@@ -68,7 +80,7 @@ describe('authenticator: refused keys', () => {
   test('the 401 never contains the presented key (message, body or response)', async () => {
     const attempts: Array<Record<string, string>> = [{ authorization: `Bearer ${WRONG}` }, { 'x-api-key': WRONG }, { 'api-key': WRONG }]
     for (const headers of attempts) {
-      const error = apiError(() => gate(request(headers), SOCKET))
+      const error = await rejectedApiError(() => gate.check(request(headers), SOCKET))
       expect(error.message).not.toContain(WRONG)
       expect(JSON.stringify(error.toBody())).not.toContain(WRONG)
       const response = error.toResponse()
@@ -80,15 +92,51 @@ describe('authenticator: refused keys', () => {
     }
   })
 
-  test('the message tells how to send the key', () => {
-    const error = apiError(() => gate(request(), SOCKET))
+  test('the message tells how to send the key', async () => {
+    const error = await rejectedApiError(() => gate.check(request(), SOCKET))
     expect(error.message).toBe(
       'Missing or incorrect proxy key. Send it as "Authorization: Bearer <key>" (or an x-api-key / api-key header).'
     )
   })
 
-  test('a wrong Bearer key is refused even with a right x-api-key (the Authorization header wins)', () => {
-    expect(apiError(() => gate(request({ authorization: `Bearer ${WRONG}`, 'x-api-key': KEY }), SOCKET)).status).toBe(401)
+  test('a wrong Bearer key is refused even with a right x-api-key (the Authorization header wins)', async () => {
+    expect((await rejectedApiError(() => gate.check(request({ authorization: `Bearer ${WRONG}`, 'x-api-key': KEY }), SOCKET))).status).toBe(401)
+  })
+})
+
+describe('authenticator: a key made on another replica before this one reloaded', () => {
+  const c = config([KEY])
+  const LATE = 'pk-made-elsewhere-Tq8Wc3Ns6Lb1'
+
+  test('is found in the store at its first request, then known to the ring', async () => {
+    const store = new MemoryKeys()
+    const ring = new KeyRing(c, store)
+    const authenticate = authenticator(ring, c)
+    // Straight into the store, as another replica's admin API would: this ring heard nothing of it.
+    ring.close()
+    await store.create({ name: 'late', hash: hashKey(LATE), settings: { rate_limit: 3, cache: 'team' }, createdAt: 1, updatedAt: 1 })
+    expect(ring.find(LATE)).toBeUndefined()
+    const first = authenticate(request({ authorization: `Bearer ${LATE}` }), SOCKET)
+    expect(first).toBeInstanceOf(Promise)
+    expect(await first).toMatchObject({ name: 'late', id: 'name:late', rateLimit: 3, cacheGroup: 'group:team', metered: true })
+    expect(authenticate(request({ authorization: `Bearer ${LATE}` }), SOCKET)).toMatchObject({ name: 'late' })
+  })
+
+  test('a key the store does not have either is refused; so is one while the store cannot answer', async () => {
+    const store = new MemoryKeys()
+    const authenticate = authenticator(new KeyRing(c, store), c)
+    expect((await rejectedApiError(() => authenticate(request({ authorization: `Bearer ${LATE}` }), SOCKET))).code).toBe('invalid_api_key')
+    await store.create({ name: 'late', hash: hashKey(LATE), settings: {}, createdAt: 1, updatedAt: 1 })
+    store.findByHash = () => Promise.reject(new Error('redis away'))
+    const ring = new KeyRing(c, store)
+    expect((await rejectedApiError(() => authenticator(ring, c)(request({ authorization: `Bearer ${LATE}` }), SOCKET))).code).toBe('invalid_api_key')
+  })
+
+  test('its expiry is checked as for any key', async () => {
+    const store = new MemoryKeys()
+    await store.create({ name: 'old', hash: hashKey(LATE), settings: { expires: '2020-01-01T00:00:00Z' }, createdAt: 1, updatedAt: 1 })
+    const error = await rejectedApiError(() => authenticator(new KeyRing(c, store), c)(request({ authorization: `Bearer ${LATE}` }), SOCKET))
+    expect(error.code).toBe('key_expired')
   })
 })
 
