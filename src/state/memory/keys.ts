@@ -15,12 +15,12 @@ export class MemoryKeys implements KeyStore {
   }
 
   async findByHash(hash: string): Promise<StoredKey | undefined> {
-    const key = [...this.keys.values()].find((k) => k.hash === hash)
+    const key = this.byHash(hash)
     return key && structuredClone(key)
   }
 
   async create(key: StoredKey): Promise<boolean> {
-    if (this.keys.has(key.name) || [...this.keys.values()].some((k) => k.hash === key.hash)) return false
+    if (this.keys.has(key.name) || this.byHash(key.hash)) return false
     this.keys.set(key.name, structuredClone(key))
     this.changed()
     return true
@@ -47,6 +47,11 @@ export class MemoryKeys implements KeyStore {
   }
 
   async close(): Promise<void> {}
+
+  private byHash(hash: string): StoredKey | undefined {
+    for (const key of this.keys.values()) if (key.hash === hash) return key
+    return undefined
+  }
 
   private changed() {
     for (const listener of this.listeners) listener()
