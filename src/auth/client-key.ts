@@ -1,7 +1,5 @@
-import type { BudgetSetting } from '../config/key-settings'
 import type { Config } from '../config/load'
 import { invalidApiKey, ipNotAllowed, keyExpired } from '../errors'
-import type { ApiGroup } from '../openai/endpoints'
 import { presentedKey } from './bearer'
 import { clientAddress } from './client-address'
 import type { KeyRing, RingEntry } from './key-ring'
@@ -9,31 +7,12 @@ import type { KeyRing, RingEntry } from './key-ring'
 // Who is calling, and with which settings: resolved once per request, then passed along. A PROXY_KEY key is
 // round 1's kind of client: its bucket is the key when there are several, the address when one is shared.
 
-export interface ClientKey {
-  /** The key's name, for named keys (logs, usage, the admin API); never the key. */
-  name?: string
+/** What the pipeline knows of the caller: the settings of its key, and who it is for limits and the log. */
+export type ClientKey = Pick<RingEntry, 'name' | 'account' | 'metered' | 'rateLimit' | 'maxOutputTokens' | 'cacheGroup' | 'models' | 'allow' | 'budget'> & {
   /** Rate-limit bucket: the name, the PROXY_KEY key's position, or the address when one key is shared. */
   id: string
   /** What the access log calls the client: the name, or a short hash of `id`. */
   hash: string
-  /** Whose usage and budget: the name, or `proxy-key:<fingerprint>`. */
-  account: string
-  /**
-   * Named keys (and any with a budget) have their usage kept: their answers are read for the tokens they
-   * used. PROXY_KEY keys are round 1's: forwarded as before, counted in /stats only.
-   */
-  metered: boolean
-  /** Requests per minute that reach a model; 0 = no limit. */
-  rateLimit: number
-  /** Cap on output tokens; 0 = no cap. */
-  maxOutputTokens: number
-  /** Cache entries this key may hit and make: `shared`, `private:<name>` or `group:<word>`. */
-  cacheGroup: string
-  /** Client-facing models it may use; undefined: every model. */
-  models?: (model: string) => boolean
-  /** The API groups it may reach (`undefined`: a path outside OpenAI's API). */
-  allow: (group: ApiGroup | undefined) => boolean
-  budget?: BudgetSetting
 }
 
 /** Synchronous for a key the ring knows (every request but a key's first on a replica that has not reloaded). */
@@ -65,7 +44,7 @@ export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 
       id,
       hash: entry.name ?? hashOf(id),
       account: entry.account,
-      metered: entry.name !== undefined || entry.budget !== undefined,
+      metered: entry.metered,
       rateLimit: entry.rateLimit,
       maxOutputTokens: entry.maxOutputTokens,
       cacheGroup: entry.cacheGroup,

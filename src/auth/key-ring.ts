@@ -21,11 +21,21 @@ export interface RingEntry {
   index?: number
   /** Whose usage and budget: the name, or `proxy-key:<fingerprint>` for a PROXY_KEY key. */
   account: string
+  /**
+   * Named keys have their usage kept: their answers are read for the tokens they used. PROXY_KEY keys are
+   * round 1's: forwarded as before, counted in /stats only.
+   */
+  metered: boolean
   settings: KeySettings
+  /** Requests per minute that reach a model; 0 = no limit. */
   rateLimit: number
+  /** Cap on output tokens; 0 = no cap. */
   maxOutputTokens: number
+  /** Cache entries this key may hit and make: `shared`, `private:<name>` or `group:<word>`. */
   cacheGroup: string
+  /** Client-facing models it may use; undefined: every model. */
   models?: (model: string) => boolean
+  /** The API groups it may reach (`undefined`: a path outside OpenAI's API). */
   allow: (group: ApiGroup | undefined) => boolean
   budget?: BudgetSetting
   expiresAt?: number
@@ -96,6 +106,7 @@ export class KeyRing {
         source: 'env',
         index,
         account: `proxy-key:${hash.slice(0, 8)}`,
+        metered: false,
         settings: {},
         rateLimit: this.config.modelRateLimit,
         maxOutputTokens: this.config.maxOutputTokens,
@@ -119,6 +130,7 @@ export class KeyRing {
       source,
       name,
       account: name,
+      metered: true,
       settings,
       rateLimit: settings.rate_limit ?? this.config.modelRateLimit,
       maxOutputTokens: settings.max_output_tokens ?? this.config.maxOutputTokens,
