@@ -328,7 +328,6 @@ function holdGate() {
 function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
   const words = answerFor(json).split(/(?<= )/)
   const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: json.model }
-  const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
   const call = toolCallFor(json)
   const delta = (d: object, finish: string | null = null) => event({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] })
   const answer = call
@@ -348,6 +347,19 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
       : []),
     event('[DONE]'),
   ]
+  return sseResponse(chunks, fault, state)
+}
+
+/** A stream of the given events, then the end of the body (the `events` fault). */
+function customStream(events: Array<object | string>, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
+  return sseResponse(events.map(event), fault, state)
+}
+
+/** One SSE event: JSON data, or a string such as `[DONE]` as it is. */
+const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
+
+/** An SSE body of these chunks, pulled one at a time, with the stream faults (delay, hold, cut, a late end). */
+function sseResponse(chunks: Uint8Array[], fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
   let index = 0
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -358,28 +370,6 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
         return
       }
       if (fault.endLagMs && index === chunks.length) await sleep(fault.endLagMs)
-      const chunk = chunks[index++]
-      if (!chunk) {
-        state.streamsCompleted++
-        controller.close()
-        return
-      }
-      controller.enqueue(chunk)
-    },
-    cancel() {
-      state.cancelled++
-    },
-  })
-  return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
-}
-
-/** A stream of the given events, then the end of the body (the `events` fault). */
-function customStream(events: Array<object | string>, fault: Fault, state: { cancelled: number; streamsCompleted: number }): Response {
-  const chunks = events.map((data) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`))
-  let index = 0
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (fault.chunkDelayMs && index > 0) await sleep(fault.chunkDelayMs)
       const chunk = chunks[index++]
       if (!chunk) {
         state.streamsCompleted++

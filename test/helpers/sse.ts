@@ -50,3 +50,14 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     await Bun.sleep(10)
   }
 }
+
+/** The text an SDK chat stream gave before it ended, and what it threw when it ended badly (else undefined). */
+export async function readChatStream(stream: AsyncIterable<{ choices: Array<{ delta?: { content?: string | null } }> }>): Promise<{ text: string; failure: any }> {
+  let text = ''
+  try {
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? ''
+  } catch (failure) {
+    return { text, failure }
+  }
+  return { text, failure: undefined }
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { postJson, startProxy, type TestProxy, PASS_THROUGH_ONLY } from '../helpers/start-proxy'
-import { SseReader, waitFor } from '../helpers/sse'
+import { readChatStream, SseReader, waitFor } from '../helpers/sse'
 
 let proxy: TestProxy
 beforeAll(async () => {
@@ -73,13 +73,7 @@ describe('SSE pass-through', () => {
     // Paced, so the upstream's headers and first chunks are out before the cut.
     proxy.upstream.fault({ cutAfterChunks: 2, chunkDelayMs: 20 })
     const stream = await proxy.client().chat.completions.create(streamRequest())
-    let text = ''
-    let failure: any
-    try {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? ''
-    } catch (error) {
-      failure = error
-    }
+    const { text, failure } = await readChatStream(stream)
     expect(failure?.constructor?.name).toBe('APIError')
     expect(failure.error.code).toBe('upstream_stream_interrupted')
     expect(text).toBe('Echo: tell ')

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
-import { waitFor } from '../helpers/sse'
+import { readChatStream, waitFor } from '../helpers/sse'
 import { auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
 
 // How far the pool goes for one request (DESIGN §1.4, §1.7): at most UPSTREAM_ATTEMPTS tries, all before any
@@ -87,13 +87,7 @@ describe('what is never tried again', () => {
     await start([2, 1])
     fakes[0]!.fault({ cutAfterChunks: 2, chunkDelayMs: 10 })
     const stream = await proxy!.client().chat.completions.create({ ...question(), stream: true })
-    let text = ''
-    let failure: any
-    try {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? ''
-    } catch (error) {
-      failure = error
-    }
+    const { text, failure } = await readChatStream(stream)
     expect(failure?.constructor?.name).toBe('APIError')
     expect(failure.error.code).toBe('upstream_stream_interrupted')
     expect(text).toBe('Echo: retry ')
