@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDirs } from '../../../helpers/temp-dirs'
 import { INDEX_DISTANCE_SLACK, VectorIndex } from '../../../../src/cache/semantic/vector-index'
 
-const dirs: string[] = []
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'proxy-gpt-unit-'))
-  dirs.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirs()
 
 /** Deterministic numbers in [-1, 1) (a linear congruential generator), for vectors of many dimensions. */
 const uniform = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
+import { tempDirs } from '../../../helpers/temp-dirs'
 import { SqliteCacheEntries } from '../../../../src/state/sqlite/cache-entries'
 import type { NewEntry } from '../../../../src/state/types'
 
-const dirs: string[] = []
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'proxy-gpt-unit-'))
-  dirs.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirs()
 
 const unit = (...xs: number[]) => {
   const v = Float32Array.from(xs)
