@@ -10,7 +10,10 @@ The only difference from talking to OpenAI directly: base_url points at the prox
 import os
 import sys
 
-from openai import OpenAI, APIError, APIStatusError
+try:
+    from openai import OpenAI, APIError, APIStatusError
+except ImportError:
+    sys.exit("This example needs the openai Python package: pip install openai (or python3 -m pip install openai)")
 
 PROXY_URL = (os.environ.get("PROXY_URL") or "http://localhost:7860").rstrip("/")
 # PROXY_KEY may list several keys separated by commas (as in the proxy's own .env); any one of them works.

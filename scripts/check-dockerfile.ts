@@ -113,6 +113,9 @@ try {
     const probe = JSON.parse(healthcheck!.args.slice(healthcheck!.args.indexOf('CMD') + 3)) as string[]
     const health = Bun.spawnSync(probe, { env: runEnv })
     expect(health.exitCode === 0, `the HEALTHCHECK command failed (exit ${health.exitCode})`)
+    // The Swagger UI comes from the image's own node_modules (swagger-ui-dist), never from a CDN.
+    const ui = await fetch(`http://127.0.0.1:${port}/swagger/swagger-ui-bundle.js`).catch(() => undefined)
+    expect(ui?.status === 200 && (await ui.text()).length > 100_000, 'GET /swagger/swagger-ui-bundle.js does not serve the Swagger UI')
     child.kill('SIGTERM')
     expect((await child.exited) === 0, 'the server did not stop cleanly on SIGTERM')
   }

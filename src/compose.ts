@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { authenticator } from './auth/client-key'
+import { FailedAuth } from './auth/failed-auth'
 import { KeyRing } from './auth/key-ring'
 import type { AnswerCache } from './cache/answer-cache'
 import type { Config } from './config/load'
@@ -36,6 +37,7 @@ import { StatsRecorder } from './stats/recorder'
 import type { EmbeddingsSource } from './cache/semantic/embedder'
 import { createSender } from './upstream/client'
 import { ModelCatalog } from './upstream/model-catalog'
+import { StartCheck } from './upstream/start-check'
 import { UpstreamPool } from './upstream/pool'
 import { VERSION } from './version'
 
@@ -52,6 +54,11 @@ export interface Composed {
   stats: StatsRecorder
   cache?: AnswerCache
   stores: StateStores
+  /**
+   * Asks each upstream GET /models with each key and logs one line per upstream (ok, key refused,
+   * unreachable). The entry calls it once, in the background, after listening: it never holds up the start.
+   */
+  checkUpstreams(): Promise<void>
   /** Closes what compose opened, after the server has stopped: saves the index, flushes counts. */
   close(): Promise<void>
 }
@@ -97,6 +104,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     log,
     onAttempt: (upstream, fingerprint, outcome) => stats?.recordAttempt(upstream, fingerprint, outcome),
   })
+  const startCheck = new StartCheck(pool, log)
 
   const cache = stores.cacheEntries
     ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options), shared && (() => shared.redis.available))
@@ -108,11 +116,12 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     prices: config.modelPrices,
     cacheEnabled: !!cache,
     cacheEntries: cache ? () => cache.count() : undefined,
-    upstreams: () => pool.health(),
+    upstreams: async () => (await pool.health()).map((upstream) => ({ ...upstream, check: startCheck.result(upstream.name) })),
     replicas: shared ? () => shared.replicas.seen() : undefined,
     log,
   })
   const ring = await KeyRing.open(config, stores.keys)
+  const failures = new FailedAuth({ store: stores.rateLimits, onRefused: (limited) => stats?.recordAuthFailure(limited) })
   const reports = new UsageReports(stores.usage, stores.budgets)
   const contexts = new RequestContexts()
   const app = createApp({
@@ -122,9 +131,10 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     cache,
     stats,
     keys: { store: stores.keys, ring, reports },
+    failures,
     api: {
       config,
-      authenticate: authenticator(ring, config),
+      authenticate: authenticator(ring, config, failures),
       reports,
       gatekeeper: new Gatekeeper({ rateLimits: stores.rateLimits, budgets: stores.budgets, usage: stores.usage, prices: { ...DEFAULT_PRICES, ...config.modelPrices } }),
       pool,
@@ -140,6 +150,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     stats,
     cache,
     stores,
+    checkUpstreams: () => startCheck.run(),
     async close() {
       ring.close()
       await cache?.close()
@@ -214,6 +225,8 @@ function embeddingsSource(config: Config, pool: UpstreamPool, log: LogSink, opti
         body: (upstream) => JSON.stringify({ ...parsed, model: UpstreamPool.upstreamModel(upstream, model) }),
         model,
         retryable: true,
+        // No client reads this answer: a refusal it meets is kept for the client whose request comes next.
+        internal: true,
         signal,
       })
       return answer.response

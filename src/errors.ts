@@ -48,6 +48,17 @@ const invalid = (status: number, message: string, code: string | null, param: st
 /** Bad JSON, a bad field (named in `param`), too deep, `n` over MAX_N. */
 export const badRequest = (message: string, param: string | null = null, code = 'invalid_value') => invalid(400, message, code, param)
 
+/** A Host header that is not `host[:port]` (RFC 9112 §3.2); its value is not echoed back. */
+export const invalidHost = () =>
+  invalid(400, 'The Host header is not a valid host name or address with an optional port (RFC 9112 §3.2).', 'invalid_host')
+
+/**
+ * An images or audio call the proxy cannot price, from a key with a budget: sending it would spend unmetered.
+ * `why` tells the person what would make it meterable.
+ */
+export const notMetered = (group: string, model: string, why: string) =>
+  invalid(400, `This proxy key has a budget, and the proxy cannot meter an ${group} call with the model '${model}': ${why}`, 'not_metered', 'model')
+
 // 401 ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** No key or a wrong one. `which` names the credential for the proxy's own APIs (ADMIN_KEY, METRICS_KEY). */
@@ -66,6 +77,18 @@ export const keyExpired = (at: string) => invalid(401, `This proxy key expired o
 
 export const endpointNotAllowed = (group: string) =>
   new ApiError({ status: 403, message: `This proxy key may not use the ${group} endpoints.`, type: 'permission_error', code: 'endpoint_not_allowed' })
+
+/**
+ * A group that spends without a price per request (batches, fine-tuning, …), or a path outside OpenAI's API
+ * (`/rerank`): refused to a key with a budget.
+ */
+export const groupNotMetered = (group: string) =>
+  new ApiError({
+    status: 403,
+    message: `This proxy key has a budget, and calls to ${group.startsWith('/') ? group : `the ${group} endpoints`} spend without a price per request that the proxy can meter: they are refused for keys with a budget.`,
+    type: 'permission_error',
+    code: 'not_metered',
+  })
 
 export const ipNotAllowed = () =>
   new ApiError({ status: 403, message: 'This proxy key may not be used from this address.', type: 'permission_error', code: 'ip_not_allowed' })
@@ -105,6 +128,19 @@ export const insufficientQuota = (message: string, retryAfterSeconds?: number) =
     headers: { 'x-should-retry': 'false', ...(retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {}) },
   })
 
+/**
+ * Wrong or missing keys from one address, too many of them lately. Only a wrong key is answered so: retrying
+ * cannot help it, hence `x-should-retry: false` (SDKs would otherwise retry a 429 by themselves).
+ */
+export const tooManyFailedAuth = (retryAfterSeconds: number) =>
+  new ApiError({
+    status: 429,
+    message: `Too many failed authentication attempts from this address. Try again in ${retryAfterSeconds}s with the right key.`,
+    type: 'requests',
+    code: 'too_many_failed_auth',
+    headers: { 'retry-after': String(retryAfterSeconds), 'x-should-retry': 'false' },
+  })
+
 export const upstreamKeysExhausted = (retryAfterSeconds: number) =>
   new ApiError({
     status: 429,
@@ -127,11 +163,13 @@ const upstream = (status: number, message: string, code: string, cause?: unknown
   return error
 }
 
-export const noUpstreamAvailable = () =>
-  upstream(503, 'No upstream key can serve this model right now (every one is disabled).', 'no_upstream_available')
+/** `why` names the upstreams and what they said when they refused (never a key): the operator's next step. */
+export const noUpstreamAvailable = (why?: string) =>
+  upstream(503, `No upstream key can serve this model right now${why ? `: ${why}` : ' (every one is disabled)'}.`, 'no_upstream_available')
 
-export const upstreamUnreachable = (cause?: unknown) =>
-  upstream(502, 'The upstream API could not be reached. Try again later.', 'upstream_unreachable', cause)
+/** `why` names the upstreams and the causes ("upstream 'openai': connection refused (ECONNREFUSED)"). */
+export const upstreamUnreachable = (cause?: unknown, why?: string) =>
+  upstream(502, `The upstream API could not be reached${why ? ` (${why})` : ''}. Try again later.`, 'upstream_unreachable', cause)
 
 export const upstreamTimeout = (ms: number) =>
   upstream(504, `The upstream API sent no response within ${ms} ms (UPSTREAM_TIMEOUT_MS).`, 'upstream_timeout')

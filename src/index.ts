@@ -1,5 +1,6 @@
 import { compose, StartError, type Composed } from './compose'
 import { handleCliFlags } from './config/help'
+import { shownBaseUrl } from './config/base-url'
 import { ConfigError, loadConfig, type Config } from './config/load'
 import { serve } from './http/server'
 import { stdoutLog } from './log/stdout'
@@ -38,8 +39,10 @@ try {
   )
   process.exit(1)
 }
-const upstreams = config.upstreams.map((u) => (config.upstreams.length === 1 ? new URL(u.baseUrl).origin : `${u.name} (${new URL(u.baseUrl).origin})`))
+const upstreams = config.upstreams.map((u) => (config.upstreams.length === 1 ? shownBaseUrl(u.baseUrl) : `${u.name} (${shownBaseUrl(u.baseUrl)})`))
 log(`proxy-gpt ${VERSION} listening on http://${config.host}:${server.port} → ${upstreams.join(', ')}`)
+// A wrong key or base URL shows now, one line per upstream, not at some client's first request; not awaited.
+void composed.checkUpstreams()
 
 // Graceful stop: refuse new connections and let in-flight answers finish, but not forever (a client can
 // hold a stream open for minutes). A second signal stops at once.

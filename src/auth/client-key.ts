@@ -2,6 +2,7 @@ import type { Config } from '../config/load'
 import { invalidApiKey, ipNotAllowed, keyExpired } from '../errors'
 import { presentedKey } from './bearer'
 import { clientAddress } from './client-address'
+import type { FailedAuth } from './failed-auth'
 import type { KeyRing, RingEntry } from './key-ring'
 
 // Who is calling, and with which settings: resolved once per request, then passed along. A PROXY_KEY key is
@@ -22,7 +23,16 @@ export { SHARED_CACHE_GROUP } from './key-ring'
 
 const shortHash = (id: string) => (Bun.SHA256.hash(id, 'hex') as string).slice(0, 8)
 
-export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 'trustProxy'>, now: () => number = Date.now): Authenticate {
+/**
+ * With `failures`, a wrong or missing key counts against the caller's address (429 past the limit); a key
+ * the ring knows never waits on that count.
+ */
+export function authenticator(
+  ring: KeyRing,
+  config: Pick<Config, 'proxyKeys' | 'trustProxy'>,
+  failures?: FailedAuth,
+  now: () => number = Date.now
+): Authenticate {
   const perKey = config.proxyKeys.length > 1
   // The log's short hash of each id seen lately: one SHA-256 per client rather than per request.
   const hashes = new Map<string, string>()
@@ -53,14 +63,14 @@ export function authenticator(ring: KeyRing, config: Pick<Config, 'proxyKeys' | 
       budget: entry.budget,
     }
   }
+  const refuse = async (request: Request, socketIp: string): Promise<never> => {
+    throw failures ? await failures.refuse(clientAddress(request.headers, socketIp, config.trustProxy), invalidApiKey()) : invalidApiKey()
+  }
   return (request, socketIp) => {
     const presented = presentedKey(request.headers)
-    if (!presented) throw invalidApiKey()
+    if (!presented) return refuse(request, socketIp)
     const entry = ring.find(presented)
     if (entry) return resolve(entry, request, socketIp)
-    return ring.findInStore(presented).then((late) => {
-      if (!late) throw invalidApiKey()
-      return resolve(late, request, socketIp)
-    })
+    return ring.findInStore(presented).then((late) => (late ? resolve(late, request, socketIp) : refuse(request, socketIp)))
   }
 }

@@ -105,8 +105,8 @@ export class AnswerCache {
   }
 
   /** Keeps an exact hit ready for the next identical request. */
-  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string) {
-    if (hit.match === 'exact') this.hot.remember(request, hit.entry, template, model)
+  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string, outputCap?: number) {
+    if (hit.match === 'exact') this.hot.remember(request, hit.entry, template, model, outputCap)
   }
 
   /** The entry that answered an identical request in flight. */
@@ -149,16 +149,23 @@ export class AnswerCache {
    * its way (the lookup stopped waiting for it), or was never asked for, it is added when it comes. Returns
    * nothing when storage failed (the answer was still served).
    */
+  /** The id a miss's answer will be stored under, named in its headers before it is complete. */
+  allocateId(): Promise<number | undefined> {
+    return this.safely('write', undefined, () => this.entries.allocateId())
+  }
+
   async save(
     endpoint: CachedEndpoint,
     keys: CacheKeys,
     model: string,
     answer: StoredAnswer,
-    vector?: Float32Array | Promise<Float32Array | undefined>
+    vector?: Float32Array | Promise<Float32Array | undefined>,
+    id?: number
   ): Promise<CacheEntry | undefined> {
     const embedding = vector instanceof Float32Array ? vector : undefined
     const entry = await this.safely('write', undefined, () =>
       this.entries.put({
+        id,
         key: keys.exact,
         partition: keys.partition,
         endpoint,

@@ -18,6 +18,8 @@ export interface HotAnswer {
   template: ReplayTemplate
   /** The `model` of the request (not the entry), for the key's model check. */
   model?: string
+  /** The key's output cap when it changed the request (`x-output-cap`): the bytes decide it, so it is kept. */
+  outputCap?: number
 }
 
 export interface HotAnswerLimits {
@@ -67,13 +69,13 @@ export class HotAnswers {
   }
 
   /** Keeps the answer a request was just served from the store, rendered in the form it asked for. */
-  remember(request: string, entry: CacheEntry, template: ReplayTemplate, model?: string) {
+  remember(request: string, entry: CacheEntry, template: ReplayTemplate, model?: string, outputCap?: number) {
     if (this.limits.maxEntries <= 0) return
     const size = request.length * 2 + template.size + 256
     if (size > this.limits.maxBytes / 16) return
     const old = this.byRequest.get(request)
     if (old) this.drop(request, old)
-    this.byRequest.set(request, { entry, template, model, size, checkedAt: this.now() })
+    this.byRequest.set(request, { entry, template, model, outputCap, size, checkedAt: this.now() })
     let requests = this.byEntry.get(entry.id)
     if (!requests) this.byEntry.set(entry.id, (requests = new Set()))
     requests.add(request)

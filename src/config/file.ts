@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Env } from './settings'
+import { locateYamlError } from './yaml-error'
 
 // The config file (CONFIG_FILE, a path) or the same YAML as text (PROXY_CONFIG, e.g. a Hugging Face secret),
 // parsed with Bun's own YAML parser. `${VAR}` in a string value is replaced by that environment variable
@@ -29,8 +30,9 @@ export function readConfigFile(env: Env, problems: string[]): RawFile | undefine
   try {
     parsed = Bun.YAML.parse(text)
   } catch {
-    // Bun's message says only "Unexpected token": nothing of the text (which may hold keys) is repeated.
-    problems.push(`${source} is not valid YAML`)
+    // Bun's message says only "Unexpected token"; nothing of the text (which may hold keys) is repeated.
+    const place = locateYamlError(text)
+    problems.push(place ? `${source} is not valid YAML: line ${place.line}, column ${place.column}: ${place.what}` : `${source} is not valid YAML`)
     return undefined
   }
   if (parsed === null || parsed === undefined) return { source, document: {} }

@@ -5,6 +5,8 @@ import { readConfigFile } from './file'
 import { CHECKS, SETTINGS, isSetting, type AnySetting, type Config, type Env, type Setting, type Sources } from './settings'
 import { readKeys } from './keys'
 import { envUpstream, readUpstreams, shownName } from './upstreams'
+import { weakKeyWarnings } from './weak-keys'
+import { baseUrlWarnings } from './base-url'
 
 export { DEFAULT_SIMILARITY_THRESHOLD, type CacheContext, type Config, type Env } from './settings'
 
@@ -38,6 +40,7 @@ export function loadConfig(env: Env): Config {
     if (problem) problems.push(problem)
   }
   if (problems.length > 0) throw new ConfigError(problems)
+  config.notes.push(...weakKeyWarnings(config))
   return config
 }
 
@@ -81,7 +84,9 @@ function applyFile(config: Config, env: Env, problems: string[]) {
     config.upstreams = readUpstreams(document.upstreams, file.source, problems)
     const names = config.upstreams.map((u) => u.name).join(', ')
     config.notes.push(`config: upstreams ${names} from ${file.source}; OPENAI_KEY and OPENAI_BASE_URL are unused`)
+    config.notes.push(...baseUrlWarnings(config.upstreams, false))
   } else {
     config.upstreams = [envUpstream(config.baseUrl, config.openaiKey)]
+    config.notes.push(...baseUrlWarnings(config.upstreams, true))
   }
 }

@@ -10,7 +10,7 @@ export interface Parser<T> {
   show?(value: T): string
 }
 
-export type ModelPrices = Record<string, { input: number; output: number }>
+export type ModelPrices = Record<string, { input: number; output: number; image_input?: number; audio_input?: number }>
 
 const ok = <T>(value: T): Parsed<T> => ({ value })
 const problem = (sentence: string): Parsed<never> => ({ problem: sentence })
@@ -132,7 +132,7 @@ export const origins: Parser<'*' | string[]> = {
   show: (value) => (value === '*' ? value : value.join(',')),
 }
 
-/** JSON `{"model":{"input":USD,"output":USD}}`, USD per million tokens. */
+/** JSON `{"model":{"input":USD,"output":USD}}`, USD per million tokens; `image_input`, `audio_input` optional. */
 export const prices: Parser<ModelPrices> = {
   parse(raw, name) {
     try {
@@ -142,7 +142,10 @@ export const prices: Parser<ModelPrices> = {
         typeof parsed === 'object' &&
         !Array.isArray(parsed) &&
         Object.values(parsed).every(
-          (p: any) => p && typeof p.input === 'number' && p.input >= 0 && typeof p.output === 'number' && p.output >= 0
+          (p: any) =>
+            p &&
+            [p.input, p.output].every((usd) => typeof usd === 'number' && usd >= 0) &&
+            [p.image_input, p.audio_input].every((usd) => usd === undefined || (typeof usd === 'number' && usd >= 0))
         )
       if (valid) return ok(parsed as ModelPrices)
     } catch {}

@@ -239,7 +239,7 @@ export const SETTINGS = {
     env: 'MODEL_PRICES',
     default: {},
     shown: 'built-in table',
-    help: 'JSON {"model":{"input":USD,"output":USD}} per million tokens, for key budgets and the savings estimate',
+    help: 'JSON {"model":{"input":USD,"output":USD}} per million tokens (image_input, audio_input optional), for key budgets and the savings estimate',
     parse: prices,
   }),
 }

@@ -1,10 +1,12 @@
 import { Elysia } from 'elysia'
+import type { FailedAuth } from '../auth/failed-auth'
 import type { AnswerCache } from '../cache/answer-cache'
 import type { Config } from '../config/load'
 import type { LogSink } from '../log/sink'
 import type { ApiCallDeps } from '../pipeline/api-call'
 import type { StatsRecorder } from '../stats/recorder'
 import { docs } from './plugins/docs'
+import { refusals } from './admin-guard'
 import { errorHandler } from './plugins/error-handler'
 import type { RequestContexts } from './request-contexts'
 import { adminCacheRoutes } from './routes/admin-cache'
@@ -23,19 +25,22 @@ export interface AppParts {
   cache?: AnswerCache
   /** Without it there is no /stats or /metrics. */
   stats?: StatsRecorder
-  keys: Omit<AdminKeysDeps, 'config'>
+  keys: Omit<AdminKeysDeps, 'config' | 'refuse'>
+  /** Counts wrong ADMIN_KEY and METRICS_KEY attempts in the same window as wrong proxy keys. */
+  failures?: FailedAuth
 }
 
 /** The routes and plugins, from parts made elsewhere (compose.ts); no I/O happens here. */
-export function createApp({ config, log, contexts, api, cache, stats, keys }: AppParts) {
+export function createApp({ config, log, contexts, api, cache, stats, keys, failures }: AppParts) {
+  const refuse = failures && refusals(failures, contexts, config)
   return new Elysia()
     .use(errorHandler(log))
     .use(docs())
     .use(healthRoutes)
     .use(statusPageRoutes)
-    .use(stats ? statsRoutes(stats, config) : new Elysia({ name: 'no-stats' }))
-    .use(adminCacheRoutes(config, cache))
-    .use(adminKeysRoutes({ config, ...keys }))
+    .use(stats ? statsRoutes(stats, config, refuse) : new Elysia({ name: 'no-stats' }))
+    .use(adminCacheRoutes(config, cache, refuse))
+    .use(adminKeysRoutes({ config, ...keys, refuse }))
     .use(openaiRoutes(contexts, api))
 }
 

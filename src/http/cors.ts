@@ -16,6 +16,8 @@ export const EXPOSED_HEADERS = [
   'x-cache',
   'x-cache-match',
   'x-cache-similarity',
+  'x-cache-entry',
+  'x-output-cap',
   'x-upstream',
   'retry-after',
   'x-ratelimit-limit-requests',

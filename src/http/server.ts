@@ -1,10 +1,11 @@
 import type { Config } from '../config/load'
-import { internalError } from '../errors'
+import { internalError, invalidHost } from '../errors'
 import type { LogSink } from '../log/sink'
 import type { RequestContext } from '../pipeline/context'
 import type { StatsRecorder } from '../stats/recorder'
 import { accessLogLine, isoClock } from './access-log'
 import { Cors } from './cors'
+import { isValidHost } from './host'
 import type { RequestContexts } from './request-contexts'
 
 /** What the server needs of the app: Elysia's own `handle`. */
@@ -43,6 +44,7 @@ export function serve(
         upstreamMs: ctx.upstreamMs,
         upstreamFailed: ctx.upstreamFailed,
         rateLimited: ctx.rateLimited,
+        overBudget: ctx.overBudget,
         saved: ctx.saved,
       })
     }
@@ -58,17 +60,26 @@ export function serve(
     // Without NODE_ENV=production (how `npm start` and the executable run) Bun would answer an uncaught
     // error with its development page: the working directory, file paths and source.
     development: false,
-    async fetch(request, server) {
-      const ctx = contexts.begin(request, server.requestIP(request)?.address ?? '')
+    // Bun's default with `development: false` is SO_REUSEPORT: a second proxy on the same port would start
+    // without a word and take half the requests, with its own settings.
+    reusePort: false,
+    async fetch(received, server) {
+      const request = routable(received)
+      const ctx = contexts.begin(request, server.requestIP(received)?.address ?? '')
       let response: Response
+      // Checked before any route: Bun serves any Host, and builds `request.url` from it.
+      const host = request.headers.get('host')
       try {
-        response = request.method === 'OPTIONS' ? cors.preflight(request) : await app.handle(request)
+        if (host !== null && !isValidHost(host)) response = invalidHost().toResponse()
+        else response = request.method === 'OPTIONS' ? cors.preflight(request) : await app.handle(request)
       } catch (error) {
         log(`error unhandled: ${(error as Error)?.name ?? 'unknown'}`)
         response = internalError().toResponse()
       }
       response = withHeaders(response, (headers) => {
         headers.set('x-request-id', ctx.id)
+        // Only on a successful answer: an error did not come from the capped request.
+        if (ctx.outputCap !== undefined && response.status < 400) headers.set('x-output-cap', String(ctx.outputCap))
         cors.apply(request, headers)
       })
       const status = response.status
@@ -81,6 +92,27 @@ export function serve(
       return internalError().toResponse()
     },
   })
+}
+
+/**
+ * Elysia finds the path at the first '/' from the 12th character of the URL (past `https://` and three more),
+ * so under a Host of one to three characters (`api`, a Compose service) `/health` would lose its path, and an
+ * HTTP/1.0 request without Host (`http:///v1/models`) would be read with `v1` as its host. Such a request goes
+ * on under `localhost`: only the path and query of the URL are read from here on (the Host header is kept).
+ */
+function routable(request: Request): Request {
+  const url = request.url
+  // Bun gives a bare path as the URL of a request whose Host it cannot use: refused as invalid further on.
+  const scheme = url.indexOf('://')
+  if (scheme === -1) return request
+  const authority = scheme + 3
+  const path = url.indexOf('/', authority)
+  if (path === -1 || path >= 11) return request
+  try {
+    return new Request(`${url.slice(0, authority)}localhost${url.slice(path)}`, request)
+  } catch {
+    return request // refused as an invalid Host further on
+  }
 }
 
 /** Sets headers on a response, or on a copy when its headers are immutable (a fetch()ed response). */

@@ -20,6 +20,8 @@ const RESERVATION_TTL_MS = 15 * 60_000
 export interface Spent {
   promptTokens: number
   completionTokens: number
+  /** Its cost, for a call not priced by these tokens alone (per image or minute, image or audio input). */
+  usd?: number
 }
 
 export interface Admission {
@@ -43,6 +45,8 @@ export interface GatekeeperOptions {
 export interface Call {
   model: string
   estimate: TokenEstimate
+  /** Its most cost, for a call not priced by these tokens alone: what a dollar budget reserves. */
+  usd?: number
 }
 
 export class Gatekeeper {
@@ -50,6 +54,11 @@ export class Gatekeeper {
 
   constructor(private readonly options: GatekeeperOptions) {
     this.now = options.now ?? Date.now
+  }
+
+  /** The price table budgets are settled with, for callers that price a call themselves (images, audio). */
+  get prices(): PriceTable {
+    return this.options.prices
   }
 
   /** The key's window as it stands, counting nothing; undefined when the key has no limit. */
@@ -61,11 +70,12 @@ export class Gatekeeper {
   /**
    * Counts one model request for `key` and reserves what `call` may cost, or throws: 429
    * `rate_limit_exceeded` over the window, 429 `insufficient_quota` over the budget, 400 for a model
-   * without a price under a dollar budget (nothing is spent unmetered).
+   * without a price under a dollar budget (nothing is spent unmetered). Without a call (a pass-through that
+   * spends nothing per request) nothing is reserved: there would be nothing to settle it to.
    */
   async admit(key: ClientKey, call?: Call): Promise<Admission> {
     const budget = key.budget
-    const amount = budget && call ? this.amountOf(key, call.model, call.estimate) : 0
+    const amount = budget && call ? this.amountOf(key, call) : 0
     let token: string | undefined
     let headers: Record<string, string> = {}
     if (key.rateLimit > 0) {
@@ -84,13 +94,13 @@ export class Gatekeeper {
     }
 
     let reservation: { period: string; id: string } | undefined
-    if (budget) {
+    if (budget && call) {
       const period = periodOf(budget.per, this.now())
       const limit = budget.usd ?? budget.tokens!
       const held = await this.options.budgets.reserve(key.account, period.id, amount, limit, RESERVATION_TTL_MS)
       if (!held.ok) {
         await releaseWindow()
-        throw this.overBudget(key, held.spent, period.renewsAt)
+        throw this.overBudget(key, held, amount, period.renewsAt)
       }
       reservation = { period: period.id, id: held.id! }
     }
@@ -108,7 +118,7 @@ export class Gatekeeper {
       settle: async (spent) => {
         if (done) return
         done = true
-        const cost = costOf(this.options.prices, model, spent.promptTokens, spent.completionTokens)
+        const cost = spent.usd ?? costOf(this.options.prices, model, spent.promptTokens, spent.completionTokens)
         if (reservation) {
           const actual = budget!.usd !== undefined ? cost : spent.promptTokens + spent.completionTokens
           await this.options.budgets.settle(key.account, reservation.period, reservation.id, actual)
@@ -144,9 +154,10 @@ export class Gatekeeper {
   }
 
   /** The most `call` may cost, in the budget's unit. */
-  private amountOf(key: ClientKey, model: string, estimate: TokenEstimate): number {
+  private amountOf(key: ClientKey, { model, estimate, usd }: Call): number {
     const budget = key.budget!
     if (budget.tokens !== undefined) return estimate.promptTokens + estimate.completionTokens
+    if (usd !== undefined) return usd
     if (!priceOf(this.options.prices, model)) {
       throw badRequest(
         `The model '${model}' has no price in this proxy, and this key has a dollar budget: ask the operator to add it to MODEL_PRICES.`,
@@ -157,14 +168,22 @@ export class Gatekeeper {
     return costOf(this.options.prices, model, estimate.promptTokens, estimate.completionTokens)
   }
 
-  private overBudget(key: ClientKey, spent: number, renewsAt: number | undefined) {
+  /**
+   * Says what the request could cost and what is left, not "used up": a request refused at 55% spent was
+   * refused for its own size (a long prompt, a large max_tokens), and the person can act on that.
+   */
+  private overBudget(key: ClientKey, held: { spent: number; reserved: number }, amount: number, renewsAt: number | undefined) {
     const budget = key.budget!
-    const amount = (n: number) => (budget.usd !== undefined ? formatUsd(n) : `${Math.round(n)} tokens`)
+    const amount$ = (n: number) => (budget.usd !== undefined ? formatUsd(n) : `${Math.round(n)} tokens`)
     const limit = budget.usd ?? budget.tokens!
     const per = budget.per === 'total' ? 'in total' : `per ${budget.per}`
+    const settled = held.spent
+    const left = Math.max(0, limit - held.spent - held.reserved)
+    const running = held.reserved > 0 ? `, ${amount$(held.reserved)} held by requests running now` : ''
     const renewal = renewsAt === undefined ? 'It does not renew.' : `It renews at ${new Date(renewsAt).toISOString()}.`
+    const advice = settled >= limit ? '' : ' A shorter prompt or a lower max_tokens may fit.'
     return insufficientQuota(
-      `This key's budget of ${amount(limit)} ${per} is used up (${amount(spent)} spent, with what is reserved by requests running now). ${renewal}`,
+      `This request could cost up to ${amount$(amount)}, more than this key's budget has left: ${amount$(left)} of ${amount$(limit)} ${per} (${amount$(settled)} spent${running}).${advice} ${renewal}`,
       renewsAt === undefined ? undefined : Math.max(1, Math.ceil((renewsAt - this.now()) / 1000))
     )
   }

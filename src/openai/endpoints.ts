@@ -38,6 +38,18 @@ export type ApiGroup = (typeof MODEL_GROUPS)[number] | (typeof PASSTHROUGH_GROUP
 export const API_GROUPS: readonly ApiGroup[] = [...MODEL_GROUPS, ...PASSTHROUGH_GROUPS]
 
 /**
+ * What a pass-through call that is not a read spends (DESIGN §1.9): nothing per request (`free`: files,
+ * uploads, moderations, and the model groups' own stored objects), a price the proxy can know before sending
+ * it (`priced`: images, audio), or money without such a price (`unpriced`: batches, fine-tuning, runs, vector
+ * stores, videos, … and any path outside OpenAI's API), which a key with a budget may not send.
+ */
+export function spendOf(group: ApiGroup | undefined): 'free' | 'priced' | 'unpriced' {
+  if (group === 'images' || group === 'audio') return 'priced'
+  if (group === 'files' || group === 'uploads' || group === 'moderations') return 'free'
+  return group !== undefined && (MODEL_GROUPS as readonly string[]).includes(group) ? 'free' : 'unpriced'
+}
+
+/**
  * First path segment → group, and whether the group is that one path only (`/embeddings`) or also what lies
  * below it (`/files/{id}/content`). `chat` is `/chat/completions` and the stored-completion paths below it.
  */

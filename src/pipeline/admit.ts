@@ -8,7 +8,8 @@ export async function admit(ctx: RequestContext, key: ClientKey, gatekeeper: Gat
   try {
     return await gatekeeper.admit(key, call)
   } catch (error) {
-    if (error instanceof ApiError && (error.code === 'rate_limit_exceeded' || error.code === 'insufficient_quota')) ctx.rateLimited = true
+    if (error instanceof ApiError && error.code === 'rate_limit_exceeded') ctx.rateLimited = true
+    if (error instanceof ApiError && error.code === 'insufficient_quota') ctx.overBudget = true
     throw error
   }
 }

@@ -20,6 +20,9 @@ export class RequestContext {
   upstreamMs?: number
   upstreamFailed = false
   rateLimited = false
+  overBudget = false
+  /** The key's output cap, when it lowered or set the request's `max_*tokens` (`x-output-cap`). */
+  outputCap?: number
   /** Tokens a cache hit saved. */
   saved?: { promptTokens: number; completionTokens: number }
   /** How a streamed body ended, once it has. */

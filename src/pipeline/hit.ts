@@ -10,6 +10,8 @@ export function cacheHeaders(hit: Hit): Record<string, string> {
     'x-cache': 'HIT',
     'x-cache-match': hit.match,
     ...(hit.similarity !== undefined ? { 'x-cache-similarity': hit.similarity.toFixed(4) } : {}),
+    // The admin API's id: an owner can delete a wrong answer named in a screenshot.
+    'x-cache-entry': String(hit.entry.id),
   }
 }
 
@@ -28,11 +30,14 @@ export function replayForm(request: JsonObject): ReplayForm {
 
 /** A hit rendered from its template (replay-template.ts): fresh id and time, the cache's headers. */
 export function respond(hit: Hit, template: ReplayTemplate): Response {
-  const headers = hit.match === 'exact' ? (template.contentHeaders === SSE_CONTENT ? READY_SSE : READY_JSON) : { ...cacheHeaders(hit), ...template.contentHeaders }
+  const headers =
+    hit.match === 'exact'
+      ? { ...(template.contentHeaders === SSE_CONTENT ? READY_SSE : READY_JSON), 'x-cache-entry': String(hit.entry.id) }
+      : { ...cacheHeaders(hit), ...template.contentHeaders }
   return new Response(template.render(), { headers })
 }
 
-// Made once: an exact hit's headers are the same for every answer of one content type.
-const EXACT = cacheHeaders({ match: 'exact' } as Hit)
+// Made once: an exact hit's headers are the same for every answer of one content type, but for its entry.
+const EXACT = { 'x-cache': 'HIT', 'x-cache-match': 'exact' }
 const READY_JSON = Object.freeze({ ...EXACT, ...JSON_CONTENT })
 const READY_SSE = Object.freeze({ ...EXACT, ...SSE_CONTENT })

@@ -1,6 +1,8 @@
 import type { TokenEstimate } from '../limits/estimate'
 import { tokensOfText } from '../limits/estimate'
 import type { Admission } from '../limits/gatekeeper'
+import type { MediaMeter } from '../limits/media-meter'
+import { SseParser } from '../openai/sse/parser'
 import { StreamMeter } from '../openai/sse/meter'
 import { tokensOfAnswer } from '../openai/usage'
 import type { Capture } from './relay'
@@ -27,5 +29,45 @@ export function meteringCapture(estimate: TokenEstimate, admission: Admission, s
         completionTokens: Math.max(reported?.completionTokens ?? 0, received),
       })
     },
+  }
+}
+
+/**
+ * An images or audio answer (DESIGN §1.9): settled to the usage it reports — a JSON body's, or a stream's
+ * event that carries it (`image_generation.completed`, `transcript.text.done`). Without one (a text-format
+ * transcript, a stream cut before its last event) it is settled to the reservation: the upstream did the
+ * work, and what it cost is not known for less. A failed answer spends nothing.
+ */
+export function mediaCapture(meter: MediaMeter, admission: Admission): Capture {
+  const parser = new SseParser()
+  let reported: unknown
+  return {
+    chunk: (chunk) => {
+      for (const data of safely(() => parser.push(chunk))) {
+        if (!data.includes('"usage"')) continue
+        const event = jsonOf(data)
+        if (event && typeof event === 'object' && 'usage' in event) reported = event
+      }
+    },
+    done: (outcome, text) => {
+      if (outcome === 'failed') return admission.release()
+      return admission.settle(meter.spent(text === undefined ? reported : jsonOf(text)))
+    },
+  }
+}
+
+function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function safely(read: () => string[]): string[] {
+  try {
+    return read()
+  } catch {
+    return []
   }
 }

@@ -50,6 +50,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
   if (ready) {
     checkModel(ready, key, deps.pool)
     if (ready.model !== undefined) ctx.model = ready.model
+    ctx.outputCap = ready.outputCap
     const hit: Hit = { entry: ready.entry, match: 'exact' }
     return serveHit(ctx, cache!, hit, key, deps, () => respond(hit, ready.template))
   }
@@ -69,7 +70,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
   const exact = plan.lookup ? await cache.exact(keys) : undefined
   if (exact) {
     const template = ReplayTemplate.of(exact.entry.answer, replayForm(body))
-    if (hot) cache.keepHot(hot, exact, template, typeof body.model === 'string' ? body.model : undefined)
+    if (hot) cache.keepHot(hot, exact, template, typeof body.model === 'string' ? body.model : undefined, ctx.outputCap)
     return serveHit(ctx, cache, exact, key, deps, () => respond(exact, template))
   }
 
@@ -210,10 +211,11 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
 async function forward(ctx: RequestContext, request: Request, route: ModelRoute, body: JsonObject, key: ClientKey, call: Call, admission: Admission, deps: ModelCallDeps, store?: StoreTarget) {
   const streamed = body.stream === true && route.endpoint !== 'embeddings'
   const metering = key.metered ? meteringCapture(call.estimate, admission, streamed) : undefined
-  const recording = store && recordingFor(store, body)
+  const entryId = store && (await store.cache.allocateId())
+  const recording = store && recordingFor(store, body, entryId)
   const dropUsage = metering || recording ? askForUsage(route.endpoint, body) : false
   const capture = combineCaptures([recording?.capture, metering], dropUsage)
-  const headers = { ...admission.headers, ...(ctx.cache ? { 'x-cache': ctx.cache } : {}) }
+  const headers = { ...admission.headers, ...(ctx.cache ? { 'x-cache': ctx.cache } : {}), ...(entryId ? { 'x-cache-entry': String(entryId) } : {}) }
   const answer = await send(ctx, request, route, body, deps)
   return relay(answer.response, ctx, { ...headers, ...upstreamHeader(answer) }, deps.secrets, capture)
 }
@@ -251,10 +253,10 @@ interface StoreTarget {
  * Keeps a complete answer. A JSON answer is stored before it is sent; a stream when it ends complete:
  * `[DONE]` and every choice finished, even if the client hung up right after `[DONE]`.
  */
-function recordingFor(target: StoreTarget, body: JsonObject): Recording {
+function recordingFor(target: StoreTarget, body: JsonObject, entryId: number | undefined): Recording {
   return startRecording(target.endpoint, body, async (outcome, text, recorder) => {
     const answer = recorder ? (outcome === 'complete' || outcome === 'cancelled' ? recorder.finish() : undefined) : outcome === 'complete' ? completeAnswer(target.endpoint, text) : undefined
-    const entry = answer && (await target.cache.save(target.endpoint, target.keys, String(body.model), answer, target.embedding))
+    const entry = answer && (await target.cache.save(target.endpoint, target.keys, String(body.model), answer, target.embedding, entryId))
     await target.flight.settle(entry ? { entryId: entry.id } : 'failed')
   })
 }

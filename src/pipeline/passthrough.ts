@@ -1,16 +1,20 @@
 import type { ClientKey } from '../auth/client-key'
-import { requestTooLarge, type ApiError } from '../errors'
+import { groupNotMetered, requestTooLarge, type ApiError } from '../errors'
 import type { Gatekeeper } from '../limits/gatekeeper'
+import { apiGroupOf, spendOf } from '../openai/endpoints'
 import { UpstreamPool } from '../upstream/pool'
 import { admit } from './admit'
 import type { RequestContext } from './context'
+import { meteredPassThrough } from './media-call'
 import { relay } from './relay'
 import { limitedBody } from './request-body'
 import { callUpstream, upstreamHeader } from './upstream-call'
 
 // The other groups of OpenAI's API (files, images, audio, batches, …): forwarded untouched, bodies streamed
 // both ways, to the first upstream of the file (they name no model), or for `/models/{model}` to the
-// upstream serving that model. Reads spend nothing; anything else sent upstream counts.
+// upstream serving that model. Reads spend nothing; anything else sent upstream counts in the rate limit.
+// A key with a budget spends nothing unmetered (DESIGN §1.9): its images and audio calls are priced and
+// settled like model calls, and the groups that spend without a price per request are refused to it.
 
 export interface PassThroughDeps {
   gatekeeper: Gatekeeper
@@ -20,10 +24,19 @@ export interface PassThroughDeps {
 }
 
 const FREE_METHODS = new Set(['GET', 'HEAD'])
+/** Deleting (a file, a vector store) never starts spending: a key with a budget may clean up. */
+const NEVER_SPENDS = new Set([...FREE_METHODS, 'DELETE'])
 const MODEL_PATH = /^\/models\/([^/?]+)(\?.*)?$/
 
 export async function passThrough(ctx: RequestContext, request: Request, path: string, key: ClientKey, deps: PassThroughDeps) {
   const free = FREE_METHODS.has(request.method)
+  if (key.budget && !NEVER_SPENDS.has(request.method)) {
+    const group = apiGroupOf(path)
+    const spend = spendOf(group)
+    if (spend === 'unpriced') throw groupNotMetered(group ?? path.split('?')[0]!)
+    if (spend === 'priced') return meteredPassThrough(ctx, request, path, group as 'images' | 'audio', key, deps)
+  }
+  // Counted in the rate limit; nothing is reserved, as nothing here has a price to settle to.
   const admission = free ? undefined : await admit(ctx, key, deps.gatekeeper)
   let cut: ApiError | undefined
   const bodyless = free || request.method === 'DELETE' || request.body === null

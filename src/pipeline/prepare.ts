@@ -9,7 +9,7 @@ import type { RequestContext } from './context'
 export function prepareBody(ctx: RequestContext, text: string, endpoint: Endpoint, key: ClientKey, config: Config): JsonObject {
   const body = parseJsonObject(text)
   validateBody(endpoint, body, config.maxN)
-  clampOutputTokens(endpoint, body, key.maxOutputTokens)
+  if (clampOutputTokens(endpoint, body, key.maxOutputTokens)) ctx.outputCap = key.maxOutputTokens
   if (typeof body.model === 'string') ctx.model = body.model
   return body
 }

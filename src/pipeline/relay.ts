@@ -40,6 +40,7 @@ export async function relay(
 
   if (response.status >= 400) {
     void capture?.done('failed')
+    response.headers.delete('x-cache-entry')
     // Small, and may quote a key back: read, mask, pass on with the upstream's status.
     return new Response(redactSecrets(await bodyText(response, ctx), secrets), init)
   }

@@ -14,7 +14,18 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   checkDeclaredSize(request, limit)
   // A declared length within the limit is held to by the HTTP parser: read natively, without a JS stream.
   if (request.headers.has('content-length')) return request.text()
-  if (!request.body) return ''
+  return (await readChunked(request, limit)).toString('utf8')
+}
+
+/** The whole body as bytes, for a pass-through body that must be read before it is sent (a multipart form). */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+  checkDeclaredSize(request, limit)
+  if (request.headers.has('content-length')) return new Uint8Array(await request.arrayBuffer())
+  return readChunked(request, limit)
+}
+
+async function readChunked(request: Request, limit: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0)
   const chunks: Uint8Array[] = []
   let size = 0
   for await (const chunk of request.body) {
@@ -22,7 +33,7 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     if (size > limit) throw tooLarge(limit)
     chunks.push(chunk)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 /** The body as a stream that fails once it passes `limit`, for bodies passed through untouched. */

@@ -77,6 +77,11 @@ export interface NewEntry {
   embeddingModel?: string
   /** The cache group of the key that paid for it: `shared` (also for entries made before groups). */
   group?: string
+  /**
+   * An id taken earlier with `allocateId`: a streamed answer names its entry (`x-cache-entry`) in its headers,
+   * before it is complete and stored.
+   */
+  id?: number
 }
 
 export interface CacheEntry extends NewEntry {
@@ -146,6 +151,8 @@ export interface CacheEntryStore {
   candidates(ids: number[]): Promise<Candidate[]>
   /** Stores an answer; one already under the same key is replaced (the fresh answer wins). */
   put(entry: NewEntry): Promise<CacheEntry>
+  /** An id no entry has or will be given by `put` without one: for an answer to be stored later. */
+  allocateId(): Promise<number>
   /** Records a hit, for LRU and the hit count. May be batched: recency is not worth a write per hit. */
   touch(id: number): void
   setEmbedding(id: number, embedding: Float32Array, model: string): Promise<void>
@@ -258,18 +265,38 @@ export interface BudgetStore {
 // ─── upstream key health ──────────────────────────────────────────────────────────────────────────────────
 
 export interface KeyHealth {
-  /** ms timestamp until which the key is cooling down after a 429 (0: not cooling). */
-  coolingUntil: number
-  /** Set while the key is disabled (revoked, out of quota): why, and when to recheck it. */
+  /**
+   * Cool-downs after a 429, by the upstream's name of the model ('' for requests that name none): providers
+   * limit per model, so a 429 on one model must not rest the key for the others. ms timestamps; some may be
+   * over already (readers compare with their clock).
+   */
+  cooling: Map<string, number>
+  /** Set while the key is disabled (revoked, out of quota) — for every model: why, and when to recheck it. */
   disabled?: { reason: string; since: number; recheckAt: number }
+}
+
+/** An upstream's answer refusing a key (401, 403, 429 insufficient_quota): its status and body, keys masked. */
+export interface KeptRefusal {
+  status: number
+  body: string
 }
 
 /** Health of upstream keys, by fingerprint (a short hash of the key, never the key). */
 export interface KeyHealthStore {
   get(fingerprints: readonly string[]): Promise<Map<string, KeyHealth>>
-  coolDown(fingerprint: string, until: number): Promise<void>
-  /** Disables a key; true when it was not disabled before (so it is logged once). */
-  disable(fingerprint: string, reason: string, since: number, recheckAt: number): Promise<boolean>
+  /**
+   * Cools the key down for `model` until `until` (never shortening a longer one); cool-downs over by `now`
+   * are dropped on the way, so a key holds only the models it rests for.
+   */
+  coolDown(fingerprint: string, model: string, until: number, now: number): Promise<void>
+  /**
+   * Disables a key; true when it was not disabled before (so it is logged once). `refusal` is the upstream's
+   * answer when no client saw it (the cache's embedding call or the start-up check met it): kept for
+   * `takeRefusal`, so the first client still learns why, whichever replica it reaches.
+   */
+  disable(fingerprint: string, reason: string, since: number, recheckAt: number, refusal?: KeptRefusal): Promise<boolean>
+  /** The refusal kept by `disable`, once (a second call gets none); `enable` drops it. */
+  takeRefusal(fingerprint: string): Promise<KeptRefusal | undefined>
   /** Sets the next recheck time of a disabled key (a recheck failed). */
   postpone(fingerprint: string, recheckAt: number): Promise<void>
   enable(fingerprint: string): Promise<void>

@@ -11,7 +11,10 @@ export interface RequestEvent {
   upstreamMs?: number
   /** The upstream failed: unreachable, timed out, 5xx or 429. */
   upstreamFailed: boolean
+  /** Refused by the key's requests-per-minute limit (429 rate_limit_exceeded). */
   rateLimited: boolean
+  /** Refused by the key's budget (429 insufficient_quota): not a rate limit, and counted apart from one. */
+  overBudget?: boolean
   /** Tokens a cache hit did not spend. */
   saved?: { promptTokens: number; completionTokens: number }
   at?: number

@@ -1,11 +1,11 @@
 import { Counter, Gauge, Registry, type Metric } from 'prom-client'
 import { CountedHistogram } from './histogram'
 import type { RequestEvent } from './event'
-import type { UpstreamHealth } from './snapshot'
+import { coolingNow, type UpstreamHealth } from './snapshot'
 
 // The /metrics series: Prometheus' own convention (counters start at zero with the process), bounded labels.
 
-type CounterName = 'upstreamErrors' | 'rateLimited' | 'tokensSaved'
+type CounterName = 'upstreamErrors' | 'rateLimited' | 'overBudget' | 'tokensSaved'
 
 interface Pending {
   labels: Record<string, string>
@@ -17,7 +17,7 @@ export class PrometheusMetrics {
   /** Request counts by label set since the last scrape: prom-client hashes a label set on every inc(). */
   private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
   /** The same for the other per-request counters, by counter and label set. */
-  private readonly pending = { upstreamErrors: new Map<string, Pending>(), rateLimited: new Map<string, Pending>(), tokensSaved: new Map<string, Pending>() }
+  private readonly pending = { upstreamErrors: new Map<string, Pending>(), rateLimited: new Map<string, Pending>(), overBudget: new Map<string, Pending>(), tokensSaved: new Map<string, Pending>() }
   private readonly duration = new CountedHistogram(
     'proxy_gpt_request_duration_seconds',
     'Time to the end of the answer (streams included)',
@@ -58,6 +58,18 @@ export class PrometheusMetrics {
         registers,
         collect: (): void => this.drain('rateLimited'),
       }),
+      overBudget: new Counter({
+        name: 'proxy_gpt_budget_refusals_total',
+        help: "Requests refused by their key's budget (429 insufficient_quota)",
+        registers,
+        collect: (): void => this.drain('overBudget'),
+      }),
+      authFailures: new Counter({
+        name: 'proxy_gpt_auth_failures_total',
+        help: 'Wrong or missing keys, by answer: unauthorized (401) or limited (429, too many from one address)',
+        labelNames: ['outcome'],
+        registers,
+      }),
       tokensSaved: new Counter({
         name: 'proxy_gpt_tokens_saved_total',
         help: 'Tokens served from cache instead of the upstream',
@@ -82,15 +94,32 @@ export class PrometheusMetrics {
       }),
       keyState: new Gauge({
         name: 'proxy_gpt_upstream_key_state',
-        help: 'Health of each upstream key: 1 for its current state (ok, cooling, disabled), 0 for the others',
+        help: 'Health of each upstream key: 1 for its current state (ok, cooling for at least one model, disabled), 0 for the others',
         labelNames: ['upstream', 'key', 'state'],
         registers,
         async collect() {
           this.reset()
           for (const upstream of await upstreams()) {
             for (const { fingerprint, health } of upstream.keys) {
-              const state = health?.disabled ? 'disabled' : health && health.coolingUntil > now() ? 'cooling' : 'ok'
+              const state = health?.disabled ? 'disabled' : coolingNow(health, now()).length > 0 ? 'cooling' : 'ok'
               for (const s of ['ok', 'cooling', 'disabled']) this.set({ upstream: upstream.name, key: fingerprint, state: s }, s === state ? 1 : 0)
+            }
+          }
+        },
+      }),
+      // Cool-downs are per model (providers limit per model): a series per model a key rests for, gone when
+      // it is over, so the models are only those an upstream answered 429 for in the last minute.
+      keyCooling: new Gauge({
+        name: 'proxy_gpt_upstream_key_cooling_seconds',
+        help: "Seconds an upstream key still rests for a model after a 429 (the upstream's model name; empty for requests naming none)",
+        labelNames: ['upstream', 'key', 'model'],
+        registers,
+        async collect() {
+          this.reset()
+          const at = now()
+          for (const upstream of await upstreams()) {
+            for (const { fingerprint, health } of upstream.keys) {
+              for (const [model, until] of coolingNow(health, at)) this.set({ upstream: upstream.name, key: fingerprint, model }, (until - at) / 1000)
             }
           }
         },
@@ -101,6 +130,8 @@ export class PrometheusMetrics {
     for (const histogram of [this.duration, this.upstream]) this.registry.registerMetric(histogram as unknown as Metric)
     this.metrics.info.set({ version }, 1)
     this.metrics.started.set(startedAt / 1000)
+    // Both series from the start: an alert on a rise of `limited` needs a zero to rise from.
+    for (const outcome of ['unauthorized', 'limited']) this.metrics.authFailures.inc({ outcome }, 0)
   }
 
   /** Labels already bounded by the recorder (endpoint list, first 30 model names). */
@@ -112,6 +143,7 @@ export class PrometheusMetrics {
     else this.pendingRequests.set(key, { labels: { endpoint, model, status_class: statusClass, cache }, n: 1 })
     this.duration.observe(`${endpoint} ${cache}`, () => ({ endpoint, cache }), event.durationMs / 1000)
     if (event.rateLimited) this.count('rateLimited', '', () => ({}))
+    if (event.overBudget) this.count('overBudget', '', () => ({}))
     if (event.upstreamMs !== undefined) this.upstream.observe(endpoint, () => ({ endpoint }), event.upstreamMs / 1000)
     if (event.upstreamFailed) this.count('upstreamErrors', endpoint, () => ({ endpoint }))
     if (event.saved) {
@@ -131,6 +163,10 @@ export class PrometheusMetrics {
     const metric: Counter<string> = this.metrics[counter]
     for (const { labels, n } of this.pending[counter].values()) metric.inc(labels, n)
     this.pending[counter].clear()
+  }
+
+  recordAuthFailure(limited: boolean) {
+    this.metrics.authFailures.inc({ outcome: limited ? 'limited' : 'unauthorized' })
   }
 
   recordAttempt(upstream: string, key: string, outcome: string) {

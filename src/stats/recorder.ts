@@ -66,6 +66,7 @@ export class StatsRecorder {
     else if (event.cache === 'MISS') this.add('cache.miss')
     else if (event.cache === 'BYPASS') this.add('cache.bypass')
     if (event.rateLimited) this.add('rate_limited')
+    if (event.overBudget) this.add('over_budget')
     if (event.upstreamMs !== undefined || event.upstreamFailed) {
       this.add('upstream.requests')
       if (event.upstreamMs !== undefined) {
@@ -98,6 +99,13 @@ export class StatsRecorder {
     if (outcome === 'rate_limited') this.add(`${at}.rate_limited`)
     else if (outcome !== 'ok') this.add(`${at}.errors`)
     this.prometheus.recordAttempt(upstream, fingerprint, outcome)
+  }
+
+  /** A wrong or missing key (proxy, admin or metrics key): refused with a 401, or with the 429 when `limited`. */
+  recordAuthFailure(limited: boolean) {
+    this.add('auth.failed')
+    if (limited) this.add('auth.limited')
+    this.prometheus.recordAuthFailure(limited)
   }
 
   /** The figures of the status page: what the store holds plus what is not written yet. */

@@ -5,6 +5,8 @@ import type { KeyHealth, StatsData } from '../state/types'
 export interface UpstreamHealth {
   name: string
   keys: Array<{ fingerprint: string; health?: KeyHealth }>
+  /** This process's start-up check of the upstream, once it finished (upstream/start-check.ts). */
+  check?: { result: string; detail: string; at: number }
 }
 
 // The JSON of GET /stats (and the status page): totals grouped for reading, rates, latency quantiles and
@@ -75,6 +77,9 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
       byModel: Object.fromEntries(Object.keys(tokensByModel).map((m) => [m, { tokens: tokensByModel[m]!, usd: round(usdByModel[m] ?? 0, 6) }])),
     },
     rateLimited: total('rate_limited'),
+    overBudget: total('over_budget'),
+    // Wrong or missing keys, and how many of them were answered 429 for coming too often from one address.
+    auth: { failed: total('auth.failed'), limited: total('auth.limited') },
     upstream: {
       requests: upstreamRequests,
       errors: total('upstream.errors'),
@@ -89,26 +94,32 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
     upstreams: upstreams.map((upstream) => {
       const keys = upstream.keys.map(({ fingerprint, health }) => {
         const at = `pool.${upstream.name}.${fingerprint}`
-        const cooling = health && health.coolingUntil > now ? health.coolingUntil : undefined
         return {
           fingerprint,
           requests: total(`${at}.requests`),
           errors: total(`${at}.errors`),
           rateLimited: total(`${at}.rate_limited`),
-          coolingUntil: cooling ? new Date(cooling).toISOString() : null,
+          cooling: coolingNow(health, now).map(([model, until]) => ({ model, until: new Date(until).toISOString() })),
           disabled: health?.disabled
             ? { reason: health.disabled.reason, since: new Date(health.disabled.since).toISOString(), recheckAt: new Date(health.disabled.recheckAt).toISOString() }
             : null,
         }
       })
       const sum = (field: 'requests' | 'errors' | 'rateLimited') => keys.reduce((n, key) => n + key[field], 0)
-      return { name: upstream.name, requests: sum('requests'), errors: sum('errors'), rateLimited: sum('rateLimited'), keys }
+      // Absent until the start-up check of this process finished (and in embedders that run none).
+      const check = upstream.check && { check: { result: upstream.check.result, detail: upstream.check.detail, at: new Date(upstream.check.at).toISOString() } }
+      return { name: upstream.name, requests: sum('requests'), errors: sum('errors'), rateLimited: sum('rateLimited'), ...check, keys }
     }),
     series: {
       bucketSeconds: BUCKET_SECONDS,
       points: data.points.map(({ bucket, ...p }) => ({ t: bucket, ...p })),
     },
   }
+}
+
+/** The models a key rests for at `now` (the upstream's names; '' for requests naming none), by name. */
+export function coolingNow(health: KeyHealth | undefined, now: number): Array<[model: string, until: number]> {
+  return [...(health?.cooling ?? [])].filter(([, until]) => until > now).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits

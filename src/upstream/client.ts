@@ -10,7 +10,7 @@ export interface UpstreamRequest {
   path: string
   /** The client's headers; credentials and hop-by-hop headers are removed here. */
   headers: Headers
-  body: string | ReadableStream<Uint8Array> | null
+  body: string | Uint8Array | ReadableStream<Uint8Array> | null
   /** Aborted when the client disconnects, which cancels the upstream request too. */
   signal: AbortSignal
   /** Replaces the client's content type (the proxy re-serialises the JSON it read). */

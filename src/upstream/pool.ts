@@ -6,12 +6,14 @@ import type { KeyHealth, KeyHealthStore } from '../state/types'
 import type { Send, UpstreamRequest } from './client'
 import { coolDownMs } from './cool-down'
 import { fingerprint } from './fingerprint'
+import { RefusedKeys } from './refusal'
 
 // The upstream pool (DESIGN §1.4): which upstreams serve a model (by their `models` globs, lowest priority
 // first, weighted rotation among equals), which key of an upstream is next (its least recently used healthy
-// key), and what an answer says about the key: a 429 cools it down, a 401/403 or a 429 `insufficient_quota`
-// disables it until a recheck, a 5xx or no answer moves on to the next upstream. At most `attempts` tries,
-// all before any byte reached the client.
+// key), and what an answer says about the key: a 429 cools it down for that model (the upstream's name for
+// it: providers limit per model), a 401/403 or a 429 `insufficient_quota` disables it for every model until
+// a recheck, a 5xx or no answer moves on to the next upstream. At most `attempts` tries, all before any byte
+// reached the client.
 
 export type AttemptOutcome = 'ok' | 'rate_limited' | 'disabled' | 'error'
 
@@ -34,7 +36,15 @@ export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
   pathFor?: (upstream: PoolUpstream) => string
   /** False for bodies that stream (multipart, audio): they can be sent only once. */
   retryable: boolean
+  /**
+   * The proxy's own call (the cache's embeddings), which no client reads: a refusal it meets is kept for the
+   * next client, and it never takes one kept so.
+   */
+  internal?: boolean
 }
+
+/** What the start-up check learnt of one key (`check`). */
+export type KeyCheck = { kind: 'ok' } | { kind: 'refused'; reason: string } | { kind: 'unreachable'; error: unknown } | { kind: 'error'; status: number }
 
 export interface PoolAnswer {
   response: Response
@@ -65,6 +75,7 @@ export class UpstreamPool {
   /** Smooth weighted round-robin state (nginx's), per upstream. */
   private readonly current = new Map<string, number>()
   private readonly tiers = new Map<string, PoolUpstream[][]>()
+  private readonly refused: RefusedKeys
 
   constructor(
     upstreams: readonly UpstreamConfig[],
@@ -72,6 +83,7 @@ export class UpstreamPool {
   ) {
     this.now = options.now ?? Date.now
     this.upstreams = upstreams.map((u) => ({ ...u, serves: globMatcher(u.models), pool: u.keys.map((key) => ({ key, fingerprint: fingerprint(key) })) }))
+    this.refused = new RefusedKeys({ health: options.health, log: options.log, secrets: () => this.keys, now: this.now, recheckMs: RECHECK_MS })
   }
 
   /** Every upstream key, for masking: an upstream error that echoes one never reaches a client. */
@@ -119,7 +131,7 @@ export class UpstreamPool {
     let last: { answer?: PoolAnswer; error?: ApiError } | undefined
     for (let attempt = 0; attempt < this.options.attempts; attempt++) {
       if (request.signal.aborted) throw clientClosed()
-      const pick = this.pick(route, health, tried, skipped)
+      const pick = this.pick(route, health, tried, skipped, request.model)
       if (!pick) break
       const { upstream, key } = pick
       tried.add(key.fingerprint)
@@ -145,20 +157,20 @@ export class UpstreamPool {
         await last?.answer?.response.body?.cancel()
         return answer
       }
-      await this.learn(upstream, key, verdict, read, health)
+      await this.learn(upstream, key, verdict, read, health, coolingModel(upstream, request.model), request.internal)
       if (verdict === 'next') skipped.add(upstream.name)
       await last?.answer?.response.body?.cancel()
       last = { answer }
       if (!request.retryable) return answer
     }
-    const exhausted = this.exhausted(route, health)
+    const exhausted = this.exhausted(route, health, request.model)
     if (exhausted) {
       await last?.answer?.response.body?.cancel()
       throw exhausted
     }
     if (last?.answer) return last.answer
     if (last?.error) throw last.error
-    throw noUpstreamAvailable()
+    return this.refused.unavailable(route, health, request.internal)
   }
 
   /** What the status page shows: each upstream's keys by fingerprint, with their health. */
@@ -171,13 +183,13 @@ export class UpstreamPool {
   async callUpstream(upstream: PoolUpstream, request: UpstreamRequest): Promise<Response> {
     const health = await this.options.health.get(upstream.pool.map((k) => k.fingerprint))
     const pick = this.pick([upstream], health, new Set(), new Set())
-    if (!pick) throw noUpstreamAvailable()
+    if (!pick) throw noUpstreamAvailable(this.refused.why([upstream], health))
     this.lastUsed.set(pick.key.fingerprint, ++this.uses)
     return this.options.send({ baseUrl: upstream.baseUrl, key: pick.key.key }, request)
   }
 
-  /** The least recently used usable key of the first upstream that has one. */
-  private pick(route: PoolUpstream[], health: Map<string, KeyHealth>, tried: Set<string>, skipped: Set<string>) {
+  /** The least recently used usable key (for `model`) of the first upstream that has one. */
+  private pick(route: PoolUpstream[], health: Map<string, KeyHealth>, tried: Set<string>, skipped: Set<string>, model?: string) {
     const now = this.now()
     for (const upstream of route) {
       if (skipped.has(upstream.name)) continue
@@ -189,7 +201,7 @@ export class UpstreamPool {
           if (state.disabled.recheckAt <= now) this.recheck(upstream, key, state)
           continue
         }
-        if (state && state.coolingUntil > now) continue
+        if ((state?.cooling.get(coolingModel(upstream, model)) ?? 0) > now) continue
         if (!best || (this.lastUsed.get(key.fingerprint) ?? 0) < (this.lastUsed.get(best.fingerprint) ?? 0)) best = key
       }
       if (best) return { upstream, key: best }
@@ -197,37 +209,58 @@ export class UpstreamPool {
     return undefined
   }
 
-  /** Every key of the route is cooling down or disabled, and at least one is cooling: 429 with the soonest. */
-  private exhausted(route: PoolUpstream[], health: Map<string, KeyHealth>): ApiError | undefined {
+  /** Every key of the route is cooling down for the model or disabled, and at least one is cooling: 429 with the soonest. */
+  private exhausted(route: PoolUpstream[], health: Map<string, KeyHealth>, model?: string): ApiError | undefined {
     const now = this.now()
     let soonest = Number.POSITIVE_INFINITY
-    for (const key of route.flatMap((u) => u.pool)) {
-      const state = health.get(key.fingerprint)
-      if (state?.disabled) continue
-      if (!state || state.coolingUntil <= now) return undefined
-      soonest = Math.min(soonest, state.coolingUntil)
+    for (const upstream of route) {
+      for (const key of upstream.pool) {
+        const state = health.get(key.fingerprint)
+        if (state?.disabled) continue
+        const until = state?.cooling.get(coolingModel(upstream, model)) ?? 0
+        if (until <= now) return undefined
+        soonest = Math.min(soonest, until)
+      }
     }
     return Number.isFinite(soonest) ? upstreamKeysExhausted(Math.max(1, Math.ceil((soonest - now) / 1000))) : undefined
   }
 
-  private async learn(upstream: PoolUpstream, key: PoolKey, verdict: Exclude<Verdict, 'answer'>, response: Response, health: Map<string, KeyHealth>) {
+  private async learn(upstream: PoolUpstream, key: PoolKey, verdict: Exclude<Verdict, 'answer'>, response: Response, health: Map<string, KeyHealth>, model: string, internal?: boolean) {
     const now = this.now()
-    const state = health.get(key.fingerprint) ?? { coolingUntil: 0 }
+    const state: KeyHealth = health.get(key.fingerprint) ?? { cooling: new Map() }
     health.set(key.fingerprint, state)
     if (verdict === 'cool') {
-      state.coolingUntil = now + coolDownMs(response.headers, now)
+      const until = now + coolDownMs(response.headers, now)
+      state.cooling.set(model, Math.max(state.cooling.get(model) ?? 0, until))
       this.options.onAttempt?.(upstream.name, key.fingerprint, 'rate_limited')
-      await this.options.health.coolDown(key.fingerprint, state.coolingUntil)
+      await this.options.health.coolDown(key.fingerprint, model, until, now)
     } else if (verdict === 'disable') {
-      const reason = `HTTP ${response.status}${response.status === 429 ? ' insufficient_quota' : ''}`
-      state.disabled = { reason, since: now, recheckAt: now + RECHECK_MS }
       this.options.onAttempt?.(upstream.name, key.fingerprint, 'disabled')
-      if (await this.options.health.disable(key.fingerprint, reason, now, now + RECHECK_MS)) {
-        this.options.log(`upstream ${upstream.name}: key ${key.fingerprint} disabled (${reason}); rechecked every ${RECHECK_MS / 60_000} minutes`)
-      }
+      state.disabled = await this.refused.disable(upstream.name, key.fingerprint, response, internal ? 'kept' : 'seen')
     } else {
       this.options.onAttempt?.(upstream.name, key.fingerprint, 'error')
     }
+  }
+
+  /**
+   * GET /models with `key` outside any request (the start-up check). A refusal disables the key as a
+   * request's would, kept for the first client; a key that answers is enabled (another replica may have
+   * disabled it before it was fixed).
+   */
+  async check(upstream: PoolUpstream, key: PoolKey): Promise<KeyCheck> {
+    let response: Response
+    try {
+      const request = { method: 'GET', path: '/models', headers: new Headers(), body: null, signal: new AbortController().signal }
+      response = await this.options.send({ baseUrl: upstream.baseUrl, key: key.key }, request)
+    } catch (error) {
+      return { kind: 'unreachable', error }
+    }
+    const { verdict, response: read } = await classify(response)
+    if (verdict === 'disable') return { kind: 'refused', reason: (await this.refused.disable(upstream.name, key.fingerprint, read, 'quiet')).reason }
+    await read.body?.cancel()
+    if (!read.ok) return { kind: 'error', status: read.status }
+    await this.options.health.enable(key.fingerprint)
+    return { kind: 'ok' }
   }
 
   /** A disabled key whose time has come: one cheap GET /models in the background, never on a request's time. */
@@ -261,6 +294,11 @@ export class UpstreamPool {
     this.current.set(best.name, this.current.get(best.name)! - total)
     return [best, ...group.filter((u) => u !== best)]
   }
+}
+
+/** The model a key's cool-down is for: the upstream's name of it ('' for requests that name none). */
+function coolingModel(upstream: PoolUpstream, model: string | undefined): string {
+  return model === undefined ? '' : UpstreamPool.upstreamModel(upstream, model)
 }
 
 /** What an answer says about the key; error bodies that decide it are read (they are small) and kept. */

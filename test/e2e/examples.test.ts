@@ -63,6 +63,7 @@ function commandWorks(cmd: string[]): boolean {
 }
 
 const hasPythonOpenai = commandWorks(['python3', '-c', 'import openai'])
+const hasPython = commandWorks(['python3', '-c', 'pass'])
 const hasCurl = Bun.which('curl') !== null && Bun.which('bash') !== null
 
 let proxy: TestProxy
@@ -179,6 +180,18 @@ describe('examples/chat.py (openai Python package)', () => {
     },
     TEST_TIMEOUT_MS
   )
+})
+
+describe('examples/chat.py without the openai package', () => {
+  // A newcomer who skipped `pip install openai` gets one line saying so, not a traceback.
+  test.skipIf(!hasPython)(hasPython ? 'says how to install it and exits 1' : 'not run: no python3', async () => {
+    // `sys.modules['openai'] = None` makes the import fail as if the package were missing, installed or not.
+    const script = "import sys; sys.modules['openai'] = None; sys.argv = ['examples/chat.py']; exec(compile(open('examples/chat.py').read(), 'examples/chat.py', 'exec'))"
+    const result = await run(['python3', '-c', script], envFor(proxy))
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('pip install openai')
+    expect(result.stderr).not.toContain('Traceback')
+  })
 })
 
 describe('examples/curl.sh (curl)', () => {

@@ -90,6 +90,15 @@ describe('dist/proxy-gpt', () => {
       expect(hit.headers.get('x-cache-match')).toBe('semantic')
       expect(((await hit.json()) as any).choices[0].message.content).toBe('Echo: How tall is the Eiffel Tower?')
       expect((await fetch(`${base}/swagger/json`)).status).toBe(200)
+      // The Swagger UI's files are inside the binary too: nothing comes from a CDN.
+      const page = await (await fetch(`${base}/swagger`)).text()
+      const assets = [...page.matchAll(/\b(?:src|href)="(swagger\/[^"]+)"/g)].map((m) => m[1]!)
+      expect(assets).toContain('swagger/swagger-ui-bundle.js')
+      for (const asset of assets) {
+        const served = await fetch(`${base}/${asset}`)
+        expect({ asset, status: served.status }).toEqual({ asset, status: 200 })
+        expect((await served.text()).length).toBeGreaterThan(100)
+      }
       expect((await fetch(`${base}/health`)).status).toBe(200)
       expect(existsSync(join(runDir, 'data', 'cache.sqlite'))).toBe(true)
 

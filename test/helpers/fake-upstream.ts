@@ -24,6 +24,11 @@ export interface Fault {
   hang?: boolean
   /** Stream: pause between chunks. */
   chunkDelayMs?: number
+  /**
+   * Stream: send the body in writes of this many bytes (events split mid-line, as a real network may), each
+   * its own write, `chunkDelayMs` apart.
+   */
+  splitBytes?: number
   /** Stream: send this many content chunks, then break the connection. */
   cutAfterChunks?: number
   /** Send the JSON answer gzip-compressed with content-encoding: gzip. */
@@ -214,6 +219,14 @@ export async function startFakeUpstream(options: FakeOptions = {}): Promise<Fake
       }
       case 'POST /v1/audio/speech':
         return new Response(audioBytes(json.input ?? ''), { headers: { 'content-type': 'audio/mpeg' } })
+      case 'POST /v1/images/generations':
+      case 'POST /v1/images/edits':
+        return reply(imagesAnswer(recorded.form ?? json), fault)
+      case 'POST /v1/audio/transcriptions':
+      case 'POST /v1/audio/translations':
+        return transcription(recorded.form ?? json, fault)
+      case 'POST /v1/batches':
+        return reply({ id: `batch_${id}`, object: 'batch', endpoint: json.endpoint, status: 'validating' }, fault)
     }
     if (request.method === 'DELETE' && url.pathname.startsWith('/v1/files/')) {
       return reply({ id: url.pathname.split('/').pop(), object: 'file', deleted: true }, fault)
@@ -264,6 +277,39 @@ export async function startFakeUpstream(options: FakeOptions = {}): Promise<Fake
     },
     stop: () => server.stop(true),
   }
+}
+
+/**
+ * What the fake reports for a GPT image call (`gpt-image-*`): 20 text tokens, 500 per input image (the
+ * form's `image`/`image[]` files), 1056 output tokens per image (gpt-image-1's medium square).
+ */
+export function fakeImageUsage(n: number, inputImages = 0) {
+  const image = 500 * inputImages
+  return { input_tokens: 20 + image, input_tokens_details: { text_tokens: 20, image_tokens: image }, output_tokens: 1056 * n, total_tokens: 20 + image + 1056 * n }
+}
+
+/** What the fake reports for a gpt-4o transcription, and the seconds of audio it reports for whisper-1. */
+export const FAKE_TRANSCRIPTION_USAGE = { type: 'tokens', input_tokens: 120, input_token_details: { text_tokens: 0, audio_tokens: 120 }, output_tokens: 30, total_tokens: 150 }
+export const FAKE_AUDIO_SECONDS = 12
+
+type Fields = Record<string, unknown>
+
+/** `n` images (base64 for GPT image models, URLs for DALL·E), with usage for the models that report it. */
+function imagesAnswer(fields: Fields) {
+  const n = Number(fields.n ?? 1)
+  const model = String(fields.model ?? 'dall-e-2')
+  const tokens = model.startsWith('gpt-image-')
+  const data = Array.from({ length: n }, (_, i) => (tokens ? { b64_json: Buffer.from(`image ${i}`).toString('base64') } : { url: `https://images.example/${i}.png` }))
+  const inputImages = Object.keys(fields).filter((name) => name.startsWith('image')).length
+  return { created: 1700000000, data, ...(tokens ? { usage: fakeImageUsage(n, inputImages) } : {}) }
+}
+
+/** A transcript: token usage for the gpt-4o models, seconds for whisper-1; `response_format: text` is plain text. */
+function transcription(fields: Fields, fault: Fault): Response {
+  const text = 'Hello from the fake transcript.'
+  if (fields.response_format === 'text') return new Response(text, { headers: { 'content-type': 'text/plain' } })
+  const usage = String(fields.model).includes('transcribe') ? FAKE_TRANSCRIPTION_USAGE : { type: 'duration', seconds: FAKE_AUDIO_SECONDS }
+  return reply({ text, usage }, fault)
 }
 
 /** Bytes that depend on the input, so a test can check a binary body arrived intact. */
@@ -355,11 +401,20 @@ function customStream(events: Array<object | string>, fault: Fault, state: { can
   return sseResponse(events.map(event), fault, state)
 }
 
+/** The same bytes in pieces of `size`, ignoring where events begin and end. */
+function resplit(chunks: Uint8Array[], size: number): Uint8Array[] {
+  const whole = Buffer.concat(chunks)
+  const pieces: Uint8Array[] = []
+  for (let at = 0; at < whole.length; at += size) pieces.push(new Uint8Array(whole.subarray(at, at + size)))
+  return pieces
+}
+
 /** One SSE event: JSON data, or a string such as `[DONE]` as it is. */
 const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
 
 /** An SSE body of these chunks, pulled one at a time, with the stream faults (delay, hold, cut, a late end). */
-function sseResponse(chunks: Uint8Array[], fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
+function sseResponse(events: Uint8Array[], fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
+  const chunks = fault.splitBytes ? resplit(events, fault.splitBytes) : events
   let index = 0
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

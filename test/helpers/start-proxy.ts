@@ -26,6 +26,11 @@ export interface TestProxy {
   stats: StatsRecorder
   stores: StateStores
   upstream: FakeUpstream
+  /**
+   * The start-up check of the upstreams, which the real process runs in the background after listening; not
+   * run here unless called, so tests that count upstream requests see only their own.
+   */
+  checkUpstreams(): Promise<void>
   /** An SDK client with the proxy key; retries off so each call is one request. */
   client(options?: { apiKey?: string; baseURL?: string }): OpenAI
   stop(): Promise<void>
@@ -63,6 +68,7 @@ export async function startProxy(env: Env = {}, upstream?: FakeUpstream): Promis
     stats,
     stores,
     upstream: fake,
+    checkUpstreams: () => composed.checkUpstreams(),
     client: (options = {}) =>
       new OpenAI({ apiKey: options.apiKey ?? PROXY_KEY, baseURL: options.baseURL ?? `${url}/v1`, maxRetries: 0, timeout: 10_000 }),
     async stop() {

@@ -106,6 +106,18 @@ describe('POST /admin/keys', () => {
     expect((await admin('GET', '')).json.data.map((k: any) => k.name)).toEqual(['filed'])
   })
 
+  test('a name in other letters is told which characters it may hold, not that it is missing', async () => {
+    await start()
+    for (const name of ['爱丽丝', 'zoë']) {
+      const refused = await admin('POST', '', { name })
+      expect(refused.status).toBe(400)
+      expect(refused.json.error.param).toBe('name')
+      expect(refused.json.error.message).toContain('only letters a-z and A-Z, digits, - and _')
+      expect(refused.json.error.message).not.toContain('required')
+    }
+    expect((await admin('POST', '', { rate_limit: 1 })).json.error.message).toContain("'name' is required")
+  })
+
   test('a body that is not a JSON object: 400', async () => {
     await start()
     for (const body of ['not json', '[1]', '"x"']) {

@@ -142,6 +142,25 @@ describe('admin API', () => {
     expect((await admin(on, '/admin/cache/entries', {}, '')).status).toBe(401)
   })
 
+  test('an unknown path under /admin is 404 unknown_path whatever key it carries; known ones still want ADMIN_KEY', async () => {
+    const proxy = await start()
+    const keys = { admin: ADMIN_KEY, proxy: PROXY_KEY, none: undefined }
+    for (const path of ['/admin/nope', '/admin/keys/x/unknown', '/admin/cache', '/admin', '/v1/admin/keys']) {
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+        for (const [which, key] of Object.entries(keys)) {
+          const response = await fetch(`${proxy.url}${path}`, { method, headers: key ? { authorization: `Bearer ${key}` } : {} })
+          const body: any = await response.json()
+          expect({ path, method, which, status: response.status, code: body.error?.code }).toEqual({ path, method, which, status: 404, code: 'unknown_path' })
+        }
+      }
+    }
+    expect(proxy.upstream.requests).toEqual([])
+    for (const path of ['/admin/keys', '/admin/cache/entries']) {
+      expect((await admin(proxy, path, {}, PROXY_KEY)).status).toBe(401)
+      expect((await admin(proxy, path)).status).toBe(200)
+    }
+  })
+
   test('list, search, show, delete one (a wrong semantic hit goes away), purge by model and all', async () => {
     const proxy = await start({ MODEL_RATE_LIMIT: '0' })
     await ask(proxy, 'How tall is the Eiffel Tower?')

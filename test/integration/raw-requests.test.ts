@@ -51,18 +51,55 @@ afterAll(async () => {
 describe('odd request lines and headers', () => {
   const port = () => Number(new URL(proxy.url).port)
 
-  test('Host: "a b" without a key: 401 in the OpenAI envelope, and an access-log line', async () => {
-    const answer = await rawRequest(port(), 'GET /v1/models HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n')
-    expect(statusOf(answer)).toBe(401)
-    expect(JSON.parse(bodyOf(answer)).error.code).toBe('invalid_api_key')
-    expectNoInternals(answer)
-    await proxy.waitForLine(/ GET \/v1\/models 401 /)
+  test('an invalid Host gets 400 invalid_host in the OpenAI envelope, key or not, never forwarded, with an access-log line', async () => {
+    const hosts = ['a b', '[::1', 'exa mple.com:99999', 'example.com:99999', 'example.com:http', 'ex@mple.com', 'é.example']
+    for (const [i, host] of hosts.entries()) {
+      for (const key of ['', `Authorization: Bearer ${PROXY_KEY}\r\n`]) {
+        const answer = await rawRequest(port(), `GET /v1/models/host-${i} HTTP/1.1\r\nHost: ${host}\r\n${key}Connection: close\r\n\r\n`)
+        expect({ host, key, status: statusOf(answer) }).toEqual({ host, key, status: 400 })
+        expect(JSON.parse(bodyOf(answer)).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_host' })
+        expect(answer).toMatch(/\r\nx-request-id: \S+/i)
+        expectNoInternals(answer)
+      }
+      await proxy.waitForLine(new RegExp(` GET /v1/models/host-${i} 400 `))
+    }
+    expect(upstream.requests.filter((r) => r.path.includes('/host-'))).toEqual([])
   })
 
-  test('Host: "a b" with a key: answered like any other request', async () => {
-    const answer = await rawRequest(port(), `GET /v1/models HTTP/1.1\r\nHost: a b\r\nAuthorization: Bearer ${PROXY_KEY}\r\nConnection: close\r\n\r\n`)
-    expect(statusOf(answer)).toBe(200)
-    expectNoInternals(answer)
+  test('two Host lines get 400 invalid_host', async () => {
+    const answer = await rawRequest(port(), `GET /v1/models HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nAuthorization: Bearer ${PROXY_KEY}\r\nConnection: close\r\n\r\n`)
+    expect(statusOf(answer)).toBe(400)
+    expect(JSON.parse(bodyOf(answer)).error.code).toBe('invalid_host')
+  })
+
+  test('valid Hosts are served: a name, an address with a port, a bracketed IPv6 literal', async () => {
+    // Short names too (a Compose service called `api`): Elysia looks for the path from the 12th character on.
+    for (const host of ['proxy.example', `127.0.0.1:${port()}`, '[::1]:8080', 'proxy.example:65535', 'a', 'api', 'a:1']) {
+      const answer = await rawRequest(port(), `GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${PROXY_KEY}\r\nConnection: close\r\n\r\n`)
+      expect({ host, status: statusOf(answer) }).toEqual({ host, status: 200 })
+    }
+  })
+
+  test('a short Host reaches the same route as any other, body and query included', async () => {
+    for (const host of ['a', 'api', 'ab:1']) {
+      const health = await rawRequest(port(), `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+      expect({ host, status: statusOf(health) }).toEqual({ host, status: 200 })
+      const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `short host ${host}` }] })
+      const chat = await rawRequest(
+        port(),
+        `POST /v1/chat/completions?x=1 HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${PROXY_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+      )
+      expect({ host, status: statusOf(chat) }).toEqual({ host, status: 200 })
+      expect(bodyOf(chat)).toContain(`short host ${host}`)
+    }
+  })
+
+  test('HTTP/1.0 without Host is served; HTTP/1.1 without Host is refused (by Bun, before the proxy sees it)', async () => {
+    const old = await rawRequest(port(), `GET /v1/models HTTP/1.0\r\nAuthorization: Bearer ${PROXY_KEY}\r\n\r\n`)
+    expect(statusOf(old)).toBe(200)
+    expect(JSON.parse(bodyOf(old)).object).toBe('list')
+    const missing = await rawRequest(port(), `GET /v1/models HTTP/1.1\r\nAuthorization: Bearer ${PROXY_KEY}\r\nConnection: close\r\n\r\n`)
+    expect(statusOf(missing)).toBe(400)
   })
 
   test('an absolute-form request target and a bad escape are answered with an envelope', async () => {

@@ -17,7 +17,7 @@ afterEach(stopAllReplicas)
 const question = () => `shared question ${crypto.randomUUID()}`
 
 describe.skipIf(!!redisSkipReason)(`upstream key health across replicas${redisSkipReason ? ` (skipped: ${redisSkipReason})` : ''}`, () => {
-  test('a key answering 429 on A cools down for B and C too; with every key cooling, B answers upstream_keys_exhausted without a call', async () => {
+  test('a key answering 429 on A cools down (for that model) for B and C too; with every key cooling, B answers upstream_keys_exhausted without a call', async () => {
     const set = await startReplicas({
       env: { CACHE_ALLOWED: 'false' },
       upstreams: (url) => [{ name: 'main', base_url: `${url}/v1`, keys: [K1, K2], models: ['gpt-*'] }],
@@ -38,8 +38,9 @@ describe.skipIf(!!redisSkipReason)(`upstream key health across replicas${redisSk
     const stats = await statsOf(c)
     const keys = stats.upstreams.find((u: any) => u.name === 'main').keys
     const cooling = keys.find((k: any) => k.fingerprint === fingerprint(K1))
-    expect(Date.parse(cooling.coolingUntil)).toBeGreaterThan(Date.now() + 20_000)
-    expect(keys.find((k: any) => k.fingerprint === fingerprint(K2)).coolingUntil).toBeNull()
+    expect(cooling.cooling.map((c: any) => c.model)).toEqual(['gpt-4o-mini'])
+    expect(Date.parse(cooling.cooling[0].until)).toBeGreaterThan(Date.now() + 20_000)
+    expect(keys.find((k: any) => k.fingerprint === fingerprint(K2)).cooling).toEqual([])
     expect(JSON.stringify(stats)).not.toContain(K1)
 
     // K2 rate-limited on C too: now B knows both keys rest and answers at once.
@@ -51,6 +52,10 @@ describe.skipIf(!!redisSkipReason)(`upstream key health across replicas${redisSk
     expect(exhausted.json.error.code).toBe('upstream_keys_exhausted')
     expect(Number(exhausted.headers.get('retry-after'))).toBeGreaterThan(20)
     expect(set.upstream.requests.length).toBe(before)
+
+    // The keys rest for gpt-4o-mini only: B still sends gpt-4o upstream.
+    await ask(b, question(), { extra: { model: 'gpt-4o' } })
+    expect(set.upstream.requests.slice(before).map((r) => r.json?.model)).toContain('gpt-4o')
   })
 })
 

@@ -67,12 +67,12 @@ describe('a 429 cools the key down for what the upstream says', () => {
       expect(fakes[0]!.keysUsed).toEqual([k1, k2])
 
       const cooling = await keyStats(k1)
-      expect(cooling.coolingUntil).not.toBeNull()
-      const until = Date.parse(cooling.coolingUntil)
+      expect(cooling.cooling.map((c: any) => c.model)).toEqual(['gpt-4o-mini'])
+      const until = Date.parse(cooling.cooling[0].until)
       expect(until).toBeGreaterThanOrEqual(before + coolMs - 5)
       expect(until).toBeLessThanOrEqual(after + coolMs + 5)
       expect(cooling.disabled).toBeNull()
-      expect((await keyStats(k2)).coolingUntil).toBeNull()
+      expect((await keyStats(k2)).cooling).toEqual([])
 
       for (let i = 0; i < 2; i++) expect((await send()).status).toBe(200)
       expect(fakes[0]!.keysUsed).toEqual([k1, k2, k2, k2])
@@ -84,12 +84,12 @@ describe('a 429 cools the key down for what the upstream says', () => {
     fakes[0]!.keyFault(k1, { status: 429, body: RATE_LIMITED, headers: { 'retry-after': '1' } })
     expect((await send()).status).toBe(200)
     fakes[0]!.keyFault(k1, undefined)
-    const until = Date.parse((await keyStats(k1)).coolingUntil)
+    const until = Date.parse((await keyStats(k1)).cooling[0].until)
     expect((await send()).status).toBe(200) // still cooling: k2
     await Bun.sleep(Math.max(0, until - Date.now()) + 150)
     expect((await send()).status).toBe(200)
     expect(fakes[0]!.keysUsed).toEqual([k1, k2, k2, k1])
-    expect((await keyStats(k1)).coolingUntil).toBeNull()
+    expect((await keyStats(k1)).cooling).toEqual([])
   })
 })
 
@@ -116,7 +116,7 @@ describe('401, 403 and 429 insufficient_quota disable the key', () => {
 
       const disabled = await keyStats(k1)
       expect(disabled.disabled).not.toBeNull()
-      expect(disabled.coolingUntil).toBeNull()
+      expect(disabled.cooling).toEqual([])
       expect((await keyStats(k2)).disabled).toBeNull()
     })
   }

@@ -56,21 +56,22 @@ describe('GET /stats: upstreams and their keys', () => {
 
     const [k1, k2, k3] = mainStats.keys
     expect(k1).toMatchObject({ requests: 1, errors: 0, rateLimited: 1, disabled: null })
-    const until = Date.parse(k1.coolingUntil)
+    expect(k1.cooling.map((c: any) => c.model)).toEqual(['gpt-4o-mini'])
+    const until = Date.parse(k1.cooling[0].until)
     expect(until).toBeGreaterThanOrEqual(cooledAt[0] + 30_000 - 5)
     expect(until).toBeLessThanOrEqual(cooledAt[1] + 30_000 + 5)
 
-    expect(k2).toMatchObject({ requests: 1, errors: 1, rateLimited: 0, coolingUntil: null })
+    expect(k2).toMatchObject({ requests: 1, errors: 1, rateLimited: 0, cooling: [] })
     expect(k2.disabled).not.toBeNull()
     expect(k2.disabled.reason).toContain('401')
 
-    expect(k3).toEqual({ fingerprint: fingerprint(a3), requests: 3, errors: 1, rateLimited: 0, coolingUntil: null, disabled: null })
+    expect(k3).toEqual({ fingerprint: fingerprint(a3), requests: 3, errors: 1, rateLimited: 0, cooling: [], disabled: null })
     expect(backupStats).toEqual({
       name: 'backup',
       requests: 1,
       errors: 0,
       rateLimited: 0,
-      keys: [{ fingerprint: fingerprint(b1), requests: 1, errors: 0, rateLimited: 0, coolingUntil: null, disabled: null }],
+      keys: [{ fingerprint: fingerprint(b1), requests: 1, errors: 0, rateLimited: 0, cooling: [], disabled: null }],
     })
   })
 })

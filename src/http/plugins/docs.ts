@@ -1,14 +1,15 @@
 import { swagger } from '@elysiajs/swagger'
 import { VERSION } from '../../version'
+import { swaggerUiRoutes } from '../routes/swagger-ui'
 
-// The UI loads from a CDN; the plugin's default would follow `@latest`, so the version is pinned.
-const SWAGGER_UI_VERSION = '5.32.0'
-
-/** A new plugin per app: Elysia serves its page from a clone of one Response, which a second app could not clone again. */
+/**
+ * The OpenAPI document at /swagger/json, and the UI at /swagger from the proxy's own copy of swagger-ui (the
+ * plugin's page would load it from a CDN). A new plugin per app: Elysia serves the plugin's page from a clone
+ * of one Response, which a second app could not clone again.
+ */
 export const docs = () =>
   swagger({
     provider: 'swagger-ui',
-    version: SWAGGER_UI_VERSION,
     path: '/swagger',
     specPath: '/swagger/json',
     exclude: [/^\/$/, '/health', /^\/\*/],
@@ -34,4 +35,4 @@ export const docs = () =>
         },
       },
     },
-  })
+  }).use(swaggerUiRoutes())

@@ -4,14 +4,14 @@ import type { AnswerCache } from '../../cache/answer-cache'
 import type { Config } from '../../config/load'
 import { badRequest, conflict, notFound } from '../../errors'
 import { readBodyText } from '../../pipeline/request-body'
-import { adminGuard } from '../admin-guard'
+import { adminGuard, type Refuse } from '../admin-guard'
 
 // Cache administration for the proxy's owner, behind ADMIN_KEY: find and remove a wrong answer without
 // wiping everything, purge by model, and move a cache between machines as JSONL. Off when ADMIN_KEY is
 // unset. Unlike the status page, these answers do contain prompt text: that is what an owner searches.
 
 const refusals = {
-  '401': { description: 'Missing or wrong ADMIN_KEY' },
+  '401': { description: 'Missing or wrong ADMIN_KEY (past 20 wrong keys a minute from one address: 429 too_many_failed_auth)' },
   '404': { description: 'Admin API off (no ADMIN_KEY), or no such entry' },
   '409': { description: 'The cache is off (CACHE_ALLOWED=false)' },
 }
@@ -29,10 +29,10 @@ function intParam(value: string | undefined, name: string, fallback: number | un
   return n
 }
 
-export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, cache: AnswerCache | undefined) {
-  const admin = adminGuard(config)
-  const guard = ({ request }: { request: Request }) => {
-    admin(request)
+export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, cache: AnswerCache | undefined, refuse?: Refuse) {
+  const admin = adminGuard(config, refuse)
+  const guard = async ({ request }: { request: Request }) => {
+    await admin(request)
     if (!cache) throw conflict('The cache is off (CACHE_ALLOWED=false).', 'cache_disabled')
     return undefined
   }

@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from '../../errors'
 import { readBodyText } from '../../pipeline/request-body'
 import type { UsageReports } from '../../limits/usage-report'
 import type { KeyStore, StoredKey } from '../../state/types'
-import { adminGuard } from '../admin-guard'
+import { adminGuard, type Refuse } from '../admin-guard'
 
 // Proxy keys made and changed by the owner, behind ADMIN_KEY (DESIGN §1.3): a key is shown once, when it is
 // made; only its SHA-256 is kept. Keys of the config file are listed too, read-only. Every change acts on
@@ -19,11 +19,13 @@ export interface AdminKeysDeps {
   ring: KeyRing
   reports: UsageReports
   now?: () => number
+  /** Counts a wrong ADMIN_KEY against its address. */
+  refuse?: Refuse
 }
 
 const refusals = {
   '400': { description: 'A bad field (named in `error.param`)' },
-  '401': { description: 'Missing or wrong ADMIN_KEY' },
+  '401': { description: 'Missing or wrong ADMIN_KEY (past 20 wrong keys a minute from one address: 429 too_many_failed_auth)' },
   '404': { description: 'Admin API off (no ADMIN_KEY), or no such key' },
   '409': { description: 'A key of that name or value exists, or the key is read-only (from the config file)' },
 }
@@ -60,9 +62,9 @@ export function newProxyKey(): string {
   return key
 }
 
-export function adminKeysRoutes({ config, store, ring, reports, now = Date.now }: AdminKeysDeps) {
-  const admin = adminGuard(config)
-  const guard = ({ request }: { request: Request }) => void admin(request)
+export function adminKeysRoutes({ config, store, ring, reports, now = Date.now, refuse }: AdminKeysDeps) {
+  const admin = adminGuard(config, refuse)
+  const guard = async ({ request }: { request: Request }) => void (await admin(request))
   const fileKeys = new Map(config.keys.map((k) => [k.name, k]))
 
   const view = (key: { name: string; settings: KeySettings }, source: 'file' | 'admin', stored?: StoredKey) => ({
@@ -118,7 +120,10 @@ export function adminKeysRoutes({ config, store, ring, reports, now = Date.now }
         async ({ request, set }) => {
           const body = await readJson(request)
           const name = body.name
-          if (typeof name !== 'string' || !KEY_NAME.test(name)) throw badRequest("'name' is required: letters, digits, - and _ (at most 64).", 'name')
+          if (name === undefined || name === null || name === '') throw badRequest("'name' is required: letters, digits, - and _ (at most 64).", 'name')
+          if (typeof name !== 'string' || !KEY_NAME.test(name)) {
+            throw badRequest("'name' may hold only letters a-z and A-Z, digits, - and _ (at most 64), so it can appear in logs and URLs as it is.", 'name')
+          }
           const settings = settingsOf(body, ['name', 'key', ...SETTING_FIELDS])
           const given = body.key
           if (given !== undefined && (typeof given !== 'string' || given.trim().length < MIN_KEY_LENGTH)) {

@@ -9,7 +9,7 @@ const json = (example: object, description: string) => ({
 
 const errors = {
   '400': { description: 'Invalid JSON, JSON nested over 128 levels, a field of the wrong type (named in `error.param`), or more answers than MAX_N' },
-  '401': { description: 'Missing or wrong proxy key' },
+  '401': { description: 'Missing or wrong proxy key (past 20 a minute from one address: 429 too_many_failed_auth)' },
   '413': { description: 'Body larger than MAX_BODY_SIZE' },
   '429': { description: 'The key\'s rate limit reached (see Retry-After), its budget used up (insufficient_quota), or every upstream key resting' },
   '502': { description: 'Upstream unreachable, or its answer was cut off' },

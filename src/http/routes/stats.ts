@@ -1,14 +1,14 @@
 import { Elysia } from 'elysia'
-import { bearerGuard } from '../../auth/bearer'
 import type { Config } from '../../config/load'
 import type { StatsRecorder } from '../../stats/recorder'
+import { ownKeyGuard, type Refuse } from '../admin-guard'
 
 /**
  * GET /stats: the status page's figures as JSON (no auth: no secrets and no prompt text in them).
  * GET /metrics: Prometheus text, behind METRICS_KEY when that is set.
  */
-export function statsRoutes(stats: StatsRecorder, config: Pick<Config, 'metricsKey'>) {
-  const guard = config.metricsKey ? bearerGuard(config.metricsKey, 'METRICS_KEY') : undefined
+export function statsRoutes(stats: StatsRecorder, config: Pick<Config, 'metricsKey'>, refuse?: Refuse) {
+  const guard = config.metricsKey ? ownKeyGuard(config.metricsKey, 'METRICS_KEY', refuse) : undefined
   return new Elysia({ name: 'stats-routes' })
     .get('/stats', () => stats.snapshot(), {
       detail: {
@@ -20,7 +20,7 @@ export function statsRoutes(stats: StatsRecorder, config: Pick<Config, 'metricsK
     .get(
       '/metrics',
       async ({ request }) => {
-        guard?.(request.headers)
+        await guard?.(request)
         return new Response(await stats.prometheus.text(), { headers: { 'content-type': stats.prometheus.contentType } })
       },
       {
@@ -31,7 +31,7 @@ export function statsRoutes(stats: StatsRecorder, config: Pick<Config, 'metricsK
           security: config.metricsKey ? [{ metricsKey: [] }] : [],
           responses: {
             '200': { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } },
-            ...(config.metricsKey ? { '401': { description: 'Missing or wrong METRICS_KEY' } } : {}),
+            ...(config.metricsKey ? { '401': { description: 'Missing or wrong METRICS_KEY (past 20 wrong keys a minute from one address: 429 too_many_failed_auth)' } } : {}),
           },
         },
       }

@@ -29,39 +29,48 @@ export function tapStream(source: ReadableStream<Uint8Array>, handlers: TapHandl
   }
 
   return new ReadableStream<Uint8Array>({
+    // A chunk can come out of `transform` empty (a usage-only event held back from a client that did not ask
+    // for it, or half an event waiting for its end). A `pull` that enqueues nothing is not called again, so it
+    // keeps reading until it has something to hand on or the source ends; otherwise the client never sees
+    // `[DONE]` and the call is never settled.
     async pull(controller) {
-      let read: Awaited<ReturnType<typeof reader.read>>
-      try {
-        read = await reader.read()
-      } catch (error) {
-        end('cut')
-        const last = handlers.onSourceError?.(error)
-        if (last) {
-          controller.enqueue(last)
-          controller.close()
-        } else {
-          controller.error(error)
+      for (;;) {
+        let read: Awaited<ReturnType<typeof reader.read>>
+        try {
+          read = await reader.read()
+        } catch (error) {
+          end('cut')
+          const last = handlers.onSourceError?.(error)
+          if (last) {
+            controller.enqueue(last)
+            controller.close()
+          } else {
+            controller.error(error)
+          }
+          return
         }
-        return
+        if (read.done) {
+          const rest = handlers.flush?.()
+          if (rest) controller.enqueue(rest)
+          controller.close()
+          end('complete')
+          return
+        }
+        try {
+          handlers.onChunk?.(read.value)
+        } catch (error) {
+          // Our own recorder failed: nobody will read the rest, so stop the upstream from spending on it.
+          end('cut')
+          await reader.cancel(error).catch(() => {})
+          controller.error(error)
+          return
+        }
+        const out = handlers.transform ? handlers.transform(read.value) : read.value
+        if (out && out.byteLength > 0) {
+          controller.enqueue(out)
+          return
+        }
       }
-      if (read.done) {
-        const rest = handlers.flush?.()
-        if (rest) controller.enqueue(rest)
-        controller.close()
-        end('complete')
-        return
-      }
-      try {
-        handlers.onChunk?.(read.value)
-      } catch (error) {
-        // Our own recorder failed: nobody will read the rest, so stop the upstream from spending on it.
-        end('cut')
-        await reader.cancel(error).catch(() => {})
-        controller.error(error)
-        return
-      }
-      const out = handlers.transform ? handlers.transform(read.value) : read.value
-      if (out) controller.enqueue(out)
     },
     async cancel(reason) {
       end('cancelled')

@@ -66,6 +66,10 @@ export class RedisCacheEntries implements CacheEntryStore {
     return out
   }
 
+  async allocateId(): Promise<number> {
+    return Number(await this.redis.send('INCR', [`${this.prefix}c:seq`]))
+  }
+
   async put(entry: NewEntry): Promise<CacheEntry> {
     const now = this.now()
     const usage = usageOf(entry.answer)
@@ -85,7 +89,7 @@ export class RedisCacheEntries implements CacheEntryStore {
       completion_tokens: usage?.completion_tokens ?? 0,
       ...(model ? { embedding: b64(entry.embedding!), embedding_model: model } : {}),
     }
-    const [id, count, gone] = await this.redis.eval(PUT, [], [this.prefix, this.origin, entry.key, ...Object.entries(fields).flat(), '--', model])
+    const [id, count, gone] = await this.redis.eval(PUT, [], [this.prefix, this.origin, entry.key, ...Object.entries(fields).flat(), '--', model, entry.id ?? ''])
     // This replica's index need not wait for the stream.
     this.removed(gone)
     if (model) this.emit({ kind: 'added', id: Number(id), embedding: entry.embedding!, model })

@@ -33,13 +33,16 @@ local function removed(ids)
 end
 `
 
-/** ARGV: P, origin, exact key, then field/value pairs, then '--', embedding model or ''. */
+/** ARGV: P, origin, exact key, then field/value pairs, then '--', embedding model or '', an allocated id or ''. */
 export const PUT = `${REMOVE}
 local key = ARGV[3]
 local gone = {}
 local old = redis.call('GET', P .. 'c:k:' .. key)
 if old and remove(old) then table.insert(gone, old) end
-local id = redis.call('INCR', P .. 'c:seq')
+local dashes = 4
+while ARGV[dashes] ~= '--' do dashes = dashes + 2 end
+local id = ARGV[dashes + 2]
+if id == nil or id == '' then id = redis.call('INCR', P .. 'c:seq') else id = tonumber(id) end
 local e = P .. 'c:e:' .. id
 local i = 4
 local created = 0

@@ -3,6 +3,7 @@ import { MemoryKeyHealth } from '../memory/key-health'
 import { MemoryRateLimits } from '../memory/rate-limits'
 import type {
   BudgetStore,
+  KeptRefusal,
   KeyHealthStore,
   RateLimitResult,
   RateLimitStore,
@@ -138,14 +139,19 @@ export class FallbackKeyHealth implements KeyHealthStore {
     return sharedOr(this.redis, () => this.shared.get(fingerprints), () => this.own.get(fingerprints))
   }
 
-  async coolDown(fingerprint: string, until: number) {
-    await this.own.coolDown(fingerprint, until)
-    await sharedOr(this.redis, () => this.shared.coolDown(fingerprint, until), async () => {})
+  async coolDown(fingerprint: string, model: string, until: number, now: number) {
+    await this.own.coolDown(fingerprint, model, until, now)
+    await sharedOr(this.redis, () => this.shared.coolDown(fingerprint, model, until, now), async () => {})
   }
 
-  async disable(fingerprint: string, reason: string, since: number, recheckAt: number) {
-    const mine = await this.own.disable(fingerprint, reason, since, recheckAt)
-    return sharedOr(this.redis, () => this.shared.disable(fingerprint, reason, since, recheckAt), async () => mine)
+  async disable(fingerprint: string, reason: string, since: number, recheckAt: number, refusal?: KeptRefusal) {
+    const mine = await this.own.disable(fingerprint, reason, since, recheckAt, refusal)
+    return sharedOr(this.redis, () => this.shared.disable(fingerprint, reason, since, recheckAt, refusal), async () => mine)
+  }
+
+  async takeRefusal(fingerprint: string) {
+    const mine = await this.own.takeRefusal(fingerprint)
+    return sharedOr(this.redis, () => this.shared.takeRefusal(fingerprint), async () => mine)
   }
 
   async postpone(fingerprint: string, recheckAt: number) {

@@ -45,9 +45,9 @@ export class SqliteCacheEntries implements CacheEntryStore {
       byId: db.query<EntryRow, [number]>('SELECT * FROM entries WHERE id = ?'),
       idByKey: db.query<{ id: number }, [string]>('SELECT id FROM entries WHERE key = ?'),
       insert: db.query<{ id: number }, any[]>(
-        `INSERT INTO entries (key, partition, endpoint, model, prompt, answer, embedding, embedding_model,
+        `INSERT INTO entries (id, key, partition, endpoint, model, prompt, answer, embedding, embedding_model,
            prompt_tokens, completion_tokens, created_at, last_hit_at, cache_group)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
       ),
       deleteId: db.query<{ id: number }, [number]>('DELETE FROM entries WHERE id = ? RETURNING id'),
       touch: db.query('UPDATE entries SET last_hit_at = ?, hits = hits + ? WHERE id = ?'),
@@ -66,6 +66,12 @@ export class SqliteCacheEntries implements CacheEntryStore {
          FROM entries WHERE embedding_model = ? AND embedding IS NOT NULL`
       ),
       page: db.query<EntryRow, [number, number]>('SELECT * FROM entries WHERE id > ? ORDER BY id LIMIT ?'),
+      // AUTOINCREMENT hands out ids from sqlite_sequence: taking one there keeps later inserts off it.
+      seedSequence: db.query(
+        `INSERT INTO sqlite_sequence (name, seq) SELECT 'entries', COALESCE(MAX(id), 0) FROM entries
+         WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'entries')`
+      ),
+      nextId: db.query<{ seq: number }, []>("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'entries' RETURNING seq"),
     }
     this.size = this.statements.count.get()!.n
   }
@@ -102,6 +108,13 @@ export class SqliteCacheEntries implements CacheEntryStore {
       }))
   }
 
+  async allocateId(): Promise<number> {
+    return this.db.transaction(() => {
+      this.statements.seedSequence.run()
+      return this.statements.nextId.get()!.seq
+    })()
+  }
+
   async put(entry: NewEntry): Promise<CacheEntry> {
     const now = this.now()
     const usage = usageOf(entry.answer)
@@ -110,6 +123,7 @@ export class SqliteCacheEntries implements CacheEntryStore {
       const old = this.statements.idByKey.get(entry.key)
       if (old) replaced.push(...this.statements.deleteId.all(old.id).map((r) => r.id))
       return this.statements.insert.get(
+        entry.id ?? null,
         entry.key,
         entry.partition,
         entry.endpoint,

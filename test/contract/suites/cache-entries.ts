@@ -84,6 +84,25 @@ export function cacheEntryContract(name: string, make: (options: CacheEntryOptio
       await eventually(() => expect(feed.removedIds()).toEqual([old.id]))
     })
 
+    test('allocateId: an id put without one never takes, and a put with it keeps', async () => {
+      const store = await open(ROOMY)
+      const first = await store.put(entry('a'))
+      const allocated = await store.allocateId()
+      const second = await store.allocateId()
+      expect(allocated).toBeGreaterThan(first.id)
+      expect(second).toBeGreaterThan(allocated)
+      const plain = await store.put(entry('b'))
+      expect([allocated, second]).not.toContain(plain.id)
+      expect(plain.id).toBeGreaterThan(second)
+      const late = await store.put(entry('c', { id: allocated }))
+      expect(late.id).toBe(allocated)
+      expect((await store.getByKey('c'))!.id).toBe(allocated)
+      expect((await store.getById(allocated))!.key).toBe('c')
+      // On an empty store too.
+      const empty = await open(ROOMY)
+      expect(await empty.allocateId()).toBeGreaterThan(0)
+    })
+
     test('expired entries are never returned', async () => {
       const store = await open({ ttlMs: TTL, maxEntries: 100 })
       const [a, b, c] = [await store.put(embedded('a')), await store.put(embedded('b')), await store.put(embedded('c'))]

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { clientAddress } from '../../../src/auth/client-address'
+import { addressNetwork, clientAddress } from '../../../src/auth/client-address'
 
 const SOCKET = '203.0.113.9'
 
@@ -47,5 +47,30 @@ describe('clientAddress', () => {
 
   test('IPv6 entries are returned as written', () => {
     expect(clientAddress(xff('2001:db8::1, 2001:db8::2'), '::1', 1)).toBe('2001:db8::2')
+  })
+})
+
+describe('addressNetwork: who failed, for counting wrong keys', () => {
+  test('an IPv4 address is itself, also when a dual-stack socket maps it into IPv6', () => {
+    expect(addressNetwork('203.0.113.9')).toBe('203.0.113.9')
+    expect(addressNetwork('::ffff:203.0.113.9')).toBe('203.0.113.9')
+    expect(addressNetwork('::FFFF:203.0.113.9')).toBe('203.0.113.9')
+  })
+
+  test('an IPv6 address is its /64, however it is written', () => {
+    const net = '2001:db8:0:1::/64'
+    expect(addressNetwork('2001:db8:0:1::1')).toBe(net)
+    expect(addressNetwork('2001:0db8:0000:0001:ffff:eeee:dddd:cccc')).toBe(net)
+    expect(addressNetwork('2001:DB8::1:0:0:0:7')).toBe('2001:db8:0:1::/64')
+    expect(addressNetwork('2001:db8:0:1:a:b:c:d%eth0')).toBe(net)
+    expect(addressNetwork('2001:db8:0:2::1')).not.toBe(net)
+    expect(addressNetwork('::1')).toBe('0:0:0:0::/64')
+    expect(addressNetwork('fe80::1:2:3:4')).toBe('fe80:0:0:0::/64')
+    expect(addressNetwork('64:ff9b::192.0.2.33')).toBe('64:ff9b:0:0::/64')
+  })
+
+  test('anything else (an empty socket address in tests) is kept as it is', () => {
+    expect(addressNetwork('')).toBe('')
+    expect(addressNetwork('not-an-address')).toBe('not-an-address')
   })
 })

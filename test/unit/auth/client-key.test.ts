@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'bun:test'
 import { rejectedApiError } from '../../helpers/api-error'
 import { authenticator, type ClientKey } from '../../../src/auth/client-key'
+import { FailedAuth } from '../../../src/auth/failed-auth'
 import { hashKey, KeyRing } from '../../../src/auth/key-ring'
 import { MemoryKeys } from '../../../src/state/memory/keys'
+import { MemoryRateLimits } from '../../../src/state/memory/rate-limits'
 
 const KEY = 'proxy-key-alpha-0123456789'
 const SOCKET = '203.0.113.9'
@@ -101,6 +103,41 @@ describe('authenticator: refused keys', () => {
 
   test('a wrong Bearer key is refused even with a right x-api-key (the Authorization header wins)', async () => {
     expect((await rejectedApiError(() => gate.check(request({ authorization: `Bearer ${WRONG}`, 'x-api-key': KEY }), SOCKET))).status).toBe(401)
+  })
+})
+
+describe('authenticator: failed attempts', () => {
+  const WRONG = 'sk-wrong-presented-key-987654321'
+  const setUp = (trustProxy = 0) => {
+    const c = config([KEY], trustProxy)
+    const refused: boolean[] = []
+    const failures = new FailedAuth({ store: new MemoryRateLimits(), onRefused: (limited) => void refused.push(limited) })
+    return { authenticate: authenticator(new KeyRing(c, new MemoryKeys()), c, failures), refused }
+  }
+  const statusOf = async (attempt: () => unknown) => (await rejectedApiError(attempt)).status
+
+  test('wrong and missing keys count against the address; past 20 the answer is 429, a valid key still passes at once', async () => {
+    const { authenticate, refused } = setUp()
+    for (let i = 0; i < 10; i++) expect(await statusOf(() => authenticate(request({ authorization: `Bearer ${WRONG}` }), SOCKET))).toBe(401)
+    for (let i = 0; i < 10; i++) expect(await statusOf(() => authenticate(request(), SOCKET))).toBe(401)
+    expect(await statusOf(() => authenticate(request({ 'x-api-key': WRONG }), SOCKET))).toBe(429)
+    expect(await statusOf(() => authenticate(request(), SOCKET))).toBe(429)
+    // Answered synchronously, as always: a valid key never waits on the count of failures.
+    const accepted = authenticate(request({ authorization: `Bearer ${KEY}` }), SOCKET)
+    expect(accepted).not.toBeInstanceOf(Promise)
+    expect(accepted).toMatchObject({ id: `ip:${SOCKET}` })
+    expect(refused).toEqual([...Array(20).fill(false), true, true])
+    expect(await statusOf(() => authenticate(request({ authorization: `Bearer ${WRONG}` }), '203.0.113.10'))).toBe(401)
+  })
+
+  test('the address is the one TRUST_PROXY names', async () => {
+    const { authenticate } = setUp(1)
+    const from = (address: string, key = WRONG) => request({ authorization: `Bearer ${key}`, 'x-forwarded-for': `198.51.100.1, ${address}` })
+    for (let i = 0; i < 20; i++) await rejectedApiError(() => authenticate(from('192.0.2.7'), SOCKET))
+    expect(await statusOf(() => authenticate(from('192.0.2.7'), SOCKET))).toBe(429)
+    // Same socket (the load balancer), another client behind it.
+    expect(await statusOf(() => authenticate(from('192.0.2.8'), SOCKET))).toBe(401)
+    expect(authenticate(from('192.0.2.7', KEY), SOCKET)).toMatchObject({ id: 'ip:192.0.2.7' })
   })
 })
 

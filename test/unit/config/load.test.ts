@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { ConfigError, loadConfig, type Env } from '../../../src/config/load'
 
 const REAL = 'sk-test-upstream-0123456789'
-const base: Env = { OPENAI_KEY: REAL, PROXY_KEY: 'proxy-key-1' }
+const base: Env = { OPENAI_KEY: REAL, PROXY_KEY: 'proxy-key-1-of-the-tests' }
 
 /** loadConfig must throw a ConfigError; returns it for inspection. */
 function configError(env: Env): ConfigError {
@@ -19,7 +19,7 @@ describe('loadConfig defaults', () => {
   test('only the two keys set: every other setting has its documented default', () => {
     expect(loadConfig(base)).toEqual({
       openaiKey: REAL,
-      proxyKeys: ['proxy-key-1'],
+      proxyKeys: ['proxy-key-1-of-the-tests'],
       configFile: undefined,
       proxyConfig: undefined,
       upstreamAttempts: 3,
@@ -62,7 +62,7 @@ describe('loadConfig defaults', () => {
     expect(config.modelPrices).toEqual({ 'my-model': { input: 1, output: 2 } })
     const error = (() => {
       try {
-        loadConfig({ ...base, MODEL_PRICES: '{"m":{"input":"cheap"}}', ADMIN_KEY: 'proxy-key-1' })
+        loadConfig({ ...base, MODEL_PRICES: '{"m":{"input":"cheap"}}', ADMIN_KEY: 'proxy-key-1-of-the-tests' })
       } catch (e) {
         return e as ConfigError
       }

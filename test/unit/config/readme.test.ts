@@ -22,6 +22,18 @@ describe.each([
     expect(settingNames.filter((name) => !named.includes(name))).toEqual([])
   })
 
+  test('speaks of behaviour, not of development rounds', async () => {
+    const readme = await Bun.file(new URL(`../../../${file}`, import.meta.url)).text()
+    expect(readme.match(/\bround[ -]?[0-9]\b|\bround (one|two|three)\b|第[一二三四1-4]轮/gi) ?? []).toEqual([])
+  })
+
+  test('its Quick start names the Node version and the two defaults that surprise', async () => {
+    const readme = await Bun.file(new URL(`../../../${file}`, import.meta.url)).text()
+    const start = readme.split(/^## /m).find((part) => /^(Quick start|快速开始)\n/.test(part))!
+    expect(start).toMatch(/Node\.js 20/)
+    for (const words of ['MODEL_RATE_LIMIT', 'MAX_OUTPUT_TOKENS', 'x-output-cap']) expect(start).toContain(words)
+  })
+
   test('every variable its Configuration table names is a setting', async () => {
     const named = await configurationVariables(file, heading)
     expect(named.filter((name) => !settingNames.includes(name))).toEqual([])

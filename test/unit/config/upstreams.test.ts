@@ -5,7 +5,7 @@ import { globMatcher, globProblem } from '../../../src/config/glob'
 const KEY_A = 'sk-openai-key-aaaaaaaaaaaaaaaa'
 const KEY_B = 'sk-openai-key-bbbbbbbbbbbbbbbb'
 const KEY_D = 'sk-deepseek-key-dddddddddddddd'
-const env = { PROXY_KEY: 'proxy-key-1', OPENAI_KEY_A: KEY_A, OPENAI_KEY_B: KEY_B, DEEPSEEK_KEY: KEY_D }
+const env = { PROXY_KEY: 'proxy-key-1-of-the-tests', OPENAI_KEY_A: KEY_A, OPENAI_KEY_B: KEY_B, DEEPSEEK_KEY: KEY_D }
 
 const TWO = `
 upstreams:
@@ -103,10 +103,38 @@ upstreams:
   })
 
   test('not YAML, not a mapping, an unknown section, an unreadable path', () => {
-    expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'upstreams: [name: a' })).toEqual(['PROXY_CONFIG is not valid YAML'])
+    expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'upstreams: [name: a' })[0]).toStartWith('PROXY_CONFIG is not valid YAML: line 1, column ')
     expect(problems({ ...env, PROXY_CONFIG: '- a\n- b' })[0]).toBe('PROXY_CONFIG must be a mapping with upstreams: and/or keys:')
     expect(problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: 'users: []' })).toEqual(['PROXY_CONFIG: unknown section "users" (upstreams: and keys: are what it may hold)'])
     expect(problems({ ...env, OPENAI_KEY: KEY_A, CONFIG_FILE: '/nonexistent/proxy.yaml' })).toEqual(['CONFIG_FILE (/nonexistent/proxy.yaml) cannot be read (ENOENT)'])
+  })
+
+  test('malformed YAML is pinpointed by line and column, without quoting the text', () => {
+    const secret = 'sk-secret-in-the-file-0123456789'
+    const cases: Array<[string, string]> = [
+      [`upstreams:\n  - name: a\n    keys: [${secret}\n`, 'line 4, column 1: the indentation does not line up with the lines around it, or a bracket opened above is not closed'],
+      [`keys:\n  - name: a\n    key: ${secret}\n   budget: 1\n`, 'line 4, column 1'],
+      [`keys:\n\t- name: a\n`, 'line 2, column 1: a tab is used for indentation'],
+    ]
+    for (const [yaml, where] of cases) {
+      const found = problems({ ...env, OPENAI_KEY: KEY_A, PROXY_CONFIG: yaml })
+      expect(found).toHaveLength(1)
+      expect(found[0]).toContain(`PROXY_CONFIG is not valid YAML: ${where}`)
+      expect(found[0]).not.toContain(secret.slice(0, 8))
+    }
+  })
+
+  test('a base URL without an API version in its path is warned about, key-free', () => {
+    const noVersion = loadConfig({ PROXY_KEY: 'proxy-key-long-enough-123', OPENAI_KEY: KEY_A, OPENAI_BASE_URL: 'https://user:pw@api.example.com/openai?key=abc' })
+    const warning = noVersion.notes.find((n) => n.includes('no API version'))!
+    expect(warning).toContain('OPENAI_BASE_URL https://api.example.com/openai has no API version')
+    expect(warning).not.toContain('pw')
+    expect(warning).not.toContain('key=abc')
+    for (const ok of ['https://api.openai.com/v1', 'https://generativelanguage.googleapis.com/v1beta/openai', 'https://ark.cn-beijing.volces.com/api/v3', 'http://localhost:11434/v1']) {
+      expect(loadConfig({ PROXY_KEY: 'proxy-key-long-enough-123', OPENAI_KEY: KEY_A, OPENAI_BASE_URL: ok }).notes.some((n) => n.includes('no API version'))).toBe(false)
+    }
+    const file = loadConfig({ ...env, PROXY_CONFIG: TWO.replace('https://api.deepseek.com/v1', 'https://api.deepseek.com') })
+    expect(file.notes.filter((n) => n.includes('no API version'))).toEqual([expect.stringContaining('upstream "deepseek": base_url https://api.deepseek.com has no API version')])
   })
 
   test('a PROXY_KEY or ADMIN_KEY equal to a file upstream key is refused, naming the upstream, not the key', () => {

@@ -144,7 +144,7 @@ describe('health', () => {
       await call()
       await Bun.sleep(5)
       expect(sent.filter((s) => s.path === '/models')).toHaveLength(2)
-      expect((await health.get([fingerprint('sk-bad-key-000000001')])).get(fingerprint('sk-bad-key-000000001'))!.disabled).toBeUndefined()
+      expect((await health.get([fingerprint('sk-bad-key-000000001')])).get(fingerprint('sk-bad-key-000000001'))?.disabled).toBeUndefined()
       expect(lines.at(-1)).toContain('works again')
     }
   })
@@ -163,6 +163,46 @@ describe('health', () => {
       return new Response('{}')
     })
     expect((await unreachable.call()).upstream).toBe('b')
+  })
+})
+
+describe('cool-downs per model (providers limit per model)', () => {
+  test('a 429 rests the key for that model only: with one key, the other model is still sent, the cooled one is exhausted', async () => {
+    const { clock, sent, call, health } = setup([upstream('u', ['k1'])], () => (sent.length === 1 ? status(429, { 'retry-after': '5' }) : new Response('{}')))
+    const first = await call('gpt-4.1-nano').catch((e) => e)
+    expect(first.code).toBe('upstream_keys_exhausted')
+    expect(first.headers['retry-after']).toBe('5')
+    expect((await call('gpt-4o-mini')).response.status).toBe(200)
+    expect(sent.map((s) => s.key)).toEqual(['k1', 'k1'])
+    clock.t += 2_000
+    const again = await call('gpt-4.1-nano').catch((e) => e)
+    expect(again.code).toBe('upstream_keys_exhausted')
+    expect(again.headers['retry-after']).toBe('3')
+    expect(sent).toHaveLength(2)
+    expect((await health.get([fingerprint('k1')])).get(fingerprint('k1'))!.cooling).toEqual(new Map([['gpt-4.1-nano', 1_000_000 + 5_000]]))
+    clock.t += 3_000
+    expect((await call('gpt-4.1-nano')).response.status).toBe(200)
+    expect(sent).toHaveLength(3)
+  })
+
+  test("it is the upstream's model name (after model_map) that rests; a request naming no model rests only those", async () => {
+    const { pool, sent, call, health } = setup([upstream('u', ['k1'], { modelMap: { fast: 'gpt-4.1-nano' } })], () => (sent.length <= 2 ? status(429, { 'retry-after': '9' }) : new Response('{}')))
+    expect((await call('fast').catch((e) => e)).code).toBe('upstream_keys_exhausted')
+    expect((await call('gpt-4.1-nano').catch((e) => e)).code).toBe('upstream_keys_exhausted')
+    expect(sent).toHaveLength(1)
+    const files = () => pool.call({ method: 'GET', path: '/files', headers: new Headers(), body: null, retryable: true, signal: new AbortController().signal })
+    expect((await files().catch((e) => e)).code).toBe('upstream_keys_exhausted')
+    expect((await call('gpt-4o')).response.status).toBe(200)
+    expect((await call('fast').catch((e) => e)).code).toBe('upstream_keys_exhausted')
+    expect(sent).toHaveLength(3)
+    expect([...(await health.get([fingerprint('k1')])).get(fingerprint('k1'))!.cooling.keys()].sort()).toEqual(['', 'gpt-4.1-nano'])
+  })
+
+  test('a 401 on one model disables the key for every model', async () => {
+    const { sent, call } = setup([upstream('u', ['k1', 'k2'])], (target) => (target.key === 'k1' ? status(401) : new Response('{}')))
+    expect((await call('gpt-4.1-nano')).response.status).toBe(200)
+    for (const model of ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-nano']) expect((await call(model)).response.status).toBe(200)
+    expect(sent.map((s) => s.key)).toEqual(['k1', 'k2', 'k2', 'k2', 'k2'])
   })
 })
 
