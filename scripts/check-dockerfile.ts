@@ -116,6 +116,9 @@ try {
     // The Swagger UI comes from the image's own node_modules (swagger-ui-dist), never from a CDN.
     const ui = await fetch(`http://127.0.0.1:${port}/swagger/swagger-ui-bundle.js`).catch(() => undefined)
     expect(ui?.status === 200 && (await ui.text()).length > 100_000, 'GET /swagger/swagger-ui-bundle.js does not serve the Swagger UI')
+    // The status page's script is bundled from src/ when the image's CMD starts (a Bun macro), with the image's own bun.
+    const script = await fetch(`http://127.0.0.1:${port}/assets/status.js`).catch(() => undefined)
+    expect(script?.status === 200 && (await script.text()).includes('proxy-gpt.status.lang'), "GET /assets/status.js does not serve the status page's script")
     child.kill('SIGTERM')
     expect((await child.exited) === 0, 'the server did not stop cleanly on SIGTERM')
   }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { authenticator } from './auth/client-key'
 import { FailedAuth } from './auth/failed-auth'
+import { KeyAdmin } from './auth/key-admin'
 import { KeyRing } from './auth/key-ring'
 import type { AnswerCache } from './cache/answer-cache'
 import type { Config } from './config/load'
@@ -130,7 +131,13 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     contexts,
     cache,
     stats,
-    keys: { store: stores.keys, ring, reports },
+    keys: new KeyAdmin({
+      store: stores.keys,
+      ring,
+      usage: reports,
+      fileKeys: config.keys,
+      secrets: [config.adminKey, config.metricsKey, ...config.upstreams.flatMap((u) => u.keys)].filter((k): k is string => !!k),
+    }),
     failures,
     api: {
       config,

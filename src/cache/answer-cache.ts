@@ -3,10 +3,11 @@ import type { Config } from '../config/load'
 import { describeError, throttledLog, type LogSink } from '../log/sink'
 import type { JsonObject } from '../openai/validate'
 import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, StoredAnswer } from '../state/types'
-import type { ReplayTemplate } from '../openai/replay-template'
+import type { ReplayTemplate } from '../dialects/replay-template'
 import { HotAnswers, type HotAnswer } from './hot-answers'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan, type CacheSettings } from './policy'
+import { probe, type Admitted, type Hit, type ProbeRequest, type ProbeResult, type ProbeSteps } from './probe'
 import { Embedder, type EmbeddingsSource } from './semantic/embedder'
 import { IndexKeeper } from './semantic/index-keeper'
 import { SemanticMatcher } from './semantic/matcher'
@@ -20,11 +21,7 @@ import { VectorIndex } from './semantic/vector-index'
 // request, a read being a miss and a write skipped, with one log line a minute; nothing is remembered, so
 // it recovers by itself.
 
-export interface Hit {
-  entry: CacheEntry
-  match: 'exact' | 'semantic'
-  similarity?: number
-}
+export type { Hit } from './probe'
 
 export interface CacheOptions {
   config: Config
@@ -45,7 +42,7 @@ const HOT_ENTRIES = 1024
 const HOT_BYTES = 32 * 1024 * 1024
 const HOT_TRUST_MS = 5_000
 
-export class AnswerCache {
+export class AnswerCache implements ProbeSteps {
   /** Background embeddings of stored answers; waited for on close so none writes to a closed store. */
   private readonly background = new Set<Promise<void>>()
   private timer: ReturnType<typeof setInterval> | undefined
@@ -62,7 +59,9 @@ export class AnswerCache {
     readonly index: VectorIndex,
     readonly embedder: Embedder,
     private readonly storeName: string,
-    private readonly reachable: () => boolean
+    private readonly reachable: () => boolean,
+    /** How long a lookup waits for its question's embedding (EMBEDDING_WAIT_MS). */
+    readonly embeddingWaitMs: number
   ) {
     this.failure = throttledLog(log)
     this.matcher = new SemanticMatcher(embedder, index, entries)
@@ -73,7 +72,7 @@ export class AnswerCache {
   static async open({ config, log, entries, inFlight, embeddings, storeName = 'cache.sqlite', reachable = () => true }: CacheOptions): Promise<AnswerCache> {
     const embedder = new Embedder({ model: config.embedding.model, log, source: embeddings })
     const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'), config.cache.searchExpansion)
-    const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable)
+    const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable, config.embeddingWaitMs)
     const swept = await cache.safely('write', 0, () => entries.sweep())
     const count = await cache.safely('read', 0, () => entries.count())
     await cache.keeper.open(
@@ -82,6 +81,14 @@ export class AnswerCache {
     cache.timer = setInterval(() => void cache.maintain(), MAINTENANCE_MS)
     cache.timer.unref?.()
     return cache
+  }
+
+  /**
+   * One request's walk through the cache (probe.ts): a hit to serve, or a miss admitted by `admit` with the
+   * means to store its answer.
+   */
+  probe<A extends Admitted>(request: ProbeRequest, admit: () => Promise<A>): Promise<ProbeResult<A>> {
+    return probe(this, request, admit)
   }
 
   /** What the cache may do for this request, and its keys. The skip word is removed from `body` here. */
@@ -144,16 +151,16 @@ export class AnswerCache {
     }
   }
 
-  /**
-   * Stores a complete answer. Its question's embedding is stored with it when at hand; when it is still on
-   * its way (the lookup stopped waiting for it), or was never asked for, it is added when it comes. Returns
-   * nothing when storage failed (the answer was still served).
-   */
   /** The id a miss's answer will be stored under, named in its headers before it is complete. */
   allocateId(): Promise<number | undefined> {
     return this.safely('write', undefined, () => this.entries.allocateId())
   }
 
+  /**
+   * Stores a complete answer. Its question's embedding is stored with it when at hand; when it is still on
+   * its way (the lookup stopped waiting for it), or was never asked for, it is added when it comes. Returns
+   * nothing when storage failed (the answer was still served).
+   */
   async save(
     endpoint: CachedEndpoint,
     keys: CacheKeys,

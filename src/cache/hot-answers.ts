@@ -1,4 +1,4 @@
-import type { ReplayTemplate } from '../openai/replay-template'
+import type { ReplayTemplate } from '../dialects/replay-template'
 import type { CacheEntry, CacheEntryStore } from '../state/types'
 
 // The most asked answers, ready to send. A request whose exact bytes (with what else decides its answer:

@@ -7,6 +7,8 @@ export interface UpstreamConfig {
   /** Letters, digits, - and _: shown in `x-upstream`, logs, /stats and the status page. */
   name: string
   baseUrl: string
+  /** Which API the upstream speaks (DESIGN §1.8): its adapter is upstream/providers/<kind>.ts. */
+  provider: ProviderKind
   keys: string[]
   /** Glob patterns of the client-facing model names this upstream serves. */
   models: string[]
@@ -20,13 +22,27 @@ export interface UpstreamConfig {
 /** The name of the upstream the environment alone describes. */
 export const ENV_UPSTREAM = 'default'
 
+/** The words `provider:` accepts (DESIGN §1.8); `openai` when the field is absent. */
+export const PROVIDER_KINDS = ['openai', 'openai-chat', 'anthropic'] as const
+export type ProviderKind = (typeof PROVIDER_KINDS)[number]
+
+/**
+ * Kinds the file may name but this version has no adapter for: refused at start rather than half served,
+ * each with what to write instead. An entry goes when its adapter lands in upstream/providers/.
+ */
+const NOT_YET: Partial<Record<ProviderKind, string>> = {
+  'openai-chat': 'use provider: openai (the default) for an OpenAI-compatible chat endpoint',
+  anthropic: "use provider: openai with the provider's OpenAI-compatible endpoint, if it has one",
+}
+
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
-const FIELDS = new Set(['name', 'base_url', 'keys', 'models', 'model_map', 'priority', 'weight'])
+const FIELDS = new Set(['name', 'base_url', 'provider', 'keys', 'models', 'model_map', 'priority', 'weight'])
 
 export function envUpstream(baseUrl: string, keyList: string): UpstreamConfig {
   return {
     name: ENV_UPSTREAM,
     baseUrl,
+    provider: 'openai',
     keys: splitKeys(keyList),
     models: ['*'],
     modelMap: {},
@@ -62,6 +78,14 @@ export function readUpstreams(section: unknown, source: string, problems: string
     const baseUrl = httpUrl(entry.base_url)
     if (!baseUrl) problems.push(`${label}: base_url must be an http(s) URL, like https://api.openai.com/v1`)
 
+    const provider = entry.provider ?? 'openai'
+    if (typeof provider !== 'string' || !(PROVIDER_KINDS as readonly string[]).includes(provider)) {
+      const shown = typeof provider === 'string' ? `${shownName(provider)} ` : ''
+      problems.push(`${label}: provider ${shown}must be one of ${PROVIDER_KINDS.join(', ')}`)
+    } else if (NOT_YET[provider as ProviderKind]) {
+      problems.push(`${label}: provider ${provider} is not supported by this version yet; ${NOT_YET[provider as ProviderKind]}`)
+    }
+
     const keys = entry.keys
     if (!Array.isArray(keys) || keys.length === 0) problems.push(`${label}: keys must be a non-empty list of API keys`)
     else if (keys.some((key) => typeof key !== 'string' || key.trim() === '')) problems.push(`${label}: every key must be a non-empty string`)
@@ -94,6 +118,7 @@ export function readUpstreams(section: unknown, source: string, problems: string
     const config: UpstreamConfig = {
       name: name as string,
       baseUrl: baseUrl!,
+      provider: provider as ProviderKind,
       keys: (keys as string[]).map((key) => key.trim()),
       models: models as string[],
       modelMap: modelMap as Record<string, string>,

@@ -1,5 +1,7 @@
 import { Elysia } from 'elysia'
 import type { FailedAuth } from '../auth/failed-auth'
+import type { KeyAdmin } from '../auth/key-admin'
+import { CacheAdmin } from '../cache/admin'
 import type { AnswerCache } from '../cache/answer-cache'
 import type { Config } from '../config/load'
 import type { LogSink } from '../log/sink'
@@ -10,7 +12,7 @@ import { refusals } from './admin-guard'
 import { errorHandler } from './plugins/error-handler'
 import type { RequestContexts } from './request-contexts'
 import { adminCacheRoutes } from './routes/admin-cache'
-import { adminKeysRoutes, type AdminKeysDeps } from './routes/admin-keys'
+import { adminKeysRoutes } from './routes/admin-keys'
 import { healthRoutes } from './routes/health'
 import { openaiRoutes } from './routes/openai'
 import { statsRoutes } from './routes/stats'
@@ -25,7 +27,8 @@ export interface AppParts {
   cache?: AnswerCache
   /** Without it there is no /stats or /metrics. */
   stats?: StatsRecorder
-  keys: Omit<AdminKeysDeps, 'config' | 'refuse'>
+  /** The key admin behind /admin/keys. */
+  keys: KeyAdmin
   /** Counts wrong ADMIN_KEY and METRICS_KEY attempts in the same window as wrong proxy keys. */
   failures?: FailedAuth
 }
@@ -39,8 +42,8 @@ export function createApp({ config, log, contexts, api, cache, stats, keys, fail
     .use(healthRoutes)
     .use(statusPageRoutes)
     .use(stats ? statsRoutes(stats, config, refuse) : new Elysia({ name: 'no-stats' }))
-    .use(adminCacheRoutes(config, cache, refuse))
-    .use(adminKeysRoutes({ config, ...keys, refuse }))
+    .use(adminCacheRoutes(new CacheAdmin(cache), { adminKey: config.adminKey, maxBodySize: config.maxBodySize, refuse }))
+    .use(adminKeysRoutes(keys, { adminKey: config.adminKey, maxBodySize: config.maxBodySize, refuse }))
     .use(openaiRoutes(contexts, api))
 }
 

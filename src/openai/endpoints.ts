@@ -66,8 +66,11 @@ const SEGMENTS: Record<string, { group: ApiGroup; exact?: string }> = {
   ),
 }
 
-/** The proxy's own paths: never forwarded, whatever the method, the key, or whether their feature is on. */
-const OWN_PATH = /^\/(?:v1\/)?(?:admin|stats|metrics|swagger|health)(?:[/?#.]|$)/
+/**
+ * The proxy's own paths: never forwarded, whatever the method, the key, or whether their feature is on.
+ * `assets` holds the scripts of the proxy's own pages (the status page's /assets/status.js).
+ */
+const OWN_PATH = /^\/(?:v1\/)?(?:admin|stats|metrics|swagger|health|assets)(?:[/?#.]|$)/
 
 /** The path and query string of a request, read from `request.url` without `new URL`, which throws on odd hosts. */
 export function requestTarget(url: string): { pathname: string; search: string } {

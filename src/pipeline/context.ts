@@ -1,7 +1,12 @@
+import type { ClientKey } from '../auth/client-key'
+import { ApiError } from '../errors'
+import type { Admission, Call, Gatekeeper } from '../limits/gatekeeper'
 import type { StreamEnd } from '../openai/sse/tap'
+import type { PoolAnswer, PoolRequest, UpstreamPool } from '../upstream/pool'
 
 // What one request learns on its way through the proxy, for its log line and the statistics: created by the
-// server for each request and passed to every step that adds to it (never looked up in a global map).
+// server for each request and passed to every step that adds to it (never looked up in a global map). The
+// two steps whose outcome is a statistic, admission and the upstream call, are taken through it.
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
@@ -54,6 +59,35 @@ export class RequestContext {
   endStream(how?: StreamEnd) {
     this.streamEnd = how
     this.finish()
+  }
+
+  /** The gatekeeper's admission, noting a refusal (rate limit or budget) in the statistics. */
+  async admit(gatekeeper: Gatekeeper, key: ClientKey, call?: Call): Promise<Admission> {
+    try {
+      return await gatekeeper.admit(key, call)
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'rate_limit_exceeded') this.rateLimited = true
+      if (error instanceof ApiError && error.code === 'insufficient_quota') this.overBudget = true
+      throw error
+    }
+  }
+
+  /**
+   * Calls the upstream pool, noting which upstream answered (`x-upstream`, statistics), how long its headers
+   * took and whether it failed.
+   */
+  async callUpstream(pool: UpstreamPool, request: PoolRequest): Promise<PoolAnswer> {
+    const started = performance.now()
+    try {
+      const answer = await pool.call(request)
+      this.upstreamMs = performance.now() - started
+      this.upstream = answer.upstream
+      this.upstreamFailed = answer.response.status >= 500 || answer.response.status === 429
+      return answer
+    } catch (error) {
+      if (error instanceof ApiError && error.type === 'upstream_error') this.upstreamFailed = true
+      throw error
+    }
   }
 
   /** Called by the server once the response is handed over; a stream finishes later, at its end. */

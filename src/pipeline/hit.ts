@@ -1,9 +1,13 @@
-import type { Hit } from '../cache/answer-cache'
-import { JSON_CONTENT, ReplayTemplate, SSE_CONTENT, type ReplayForm } from '../openai/replay-template'
-import type { JsonObject } from '../openai/validate'
+import type { Hit } from '../cache/probe'
+import type { ReplayTemplate } from '../dialects/replay-template'
+import { SSE_CONTENT, JSON_CONTENT } from '../dialects/replay-template'
+import type { Gatekeeper } from '../limits/gatekeeper'
+import { usageOf } from '../openai/answer'
+import type { ClientKey } from '../auth/client-key'
+import type { RequestContext } from './context'
 
-// A cache hit as the client asked for it: a stream is replayed as real SSE, JSON is rebuilt whole, and
-// embeddings come back in the encoding requested, whichever form the answer was first stored in.
+// A cache hit served: counted (free, with what it saved) and rendered from its template in the form the
+// client asked for (a stream replayed as real SSE, JSON rebuilt whole), whichever form it was stored in.
 
 export function cacheHeaders(hit: Hit): Record<string, string> {
   return {
@@ -15,17 +19,14 @@ export function cacheHeaders(hit: Hit): Record<string, string> {
   }
 }
 
-export function renderHit(hit: Hit, request: JsonObject): Response {
-  return respond(hit, ReplayTemplate.of(hit.entry.answer, replayForm(request)))
-}
-
-/** The form of answer a request asks for. */
-export function replayForm(request: JsonObject): ReplayForm {
-  return {
-    stream: request.stream === true,
-    includeUsage: (request.stream_options as JsonObject | undefined)?.include_usage === true,
-    encoding: request.encoding_format,
-  }
+/** A hit costs nothing: counted in the key's usage as saved. */
+export async function serveHit(ctx: RequestContext, key: ClientKey, hit: Hit, template: ReplayTemplate, gatekeeper: Gatekeeper): Promise<Response> {
+  ctx.cache = 'HIT'
+  ctx.cacheMatch = hit.match
+  const usage = usageOf(hit.entry.answer)
+  if (usage) ctx.saved = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+  if (key.metered) await gatekeeper.recordHit(key, hit.entry.model, ctx.saved).catch(() => {})
+  return respond(hit, template)
 }
 
 /** A hit rendered from its template (replay-template.ts): fresh id and time, the cache's headers. */

@@ -4,11 +4,9 @@ import { meterMedia, type MediaRequest } from '../limits/media-meter'
 import type { Gatekeeper } from '../limits/gatekeeper'
 import type { UpstreamPool } from '../upstream/pool'
 import type { RequestContext } from './context'
-import { admit } from './admit'
 import { mediaCapture } from './metering'
 import { relay } from './relay'
 import { readBodyBytes } from './request-body'
-import { callUpstream, upstreamHeader } from './upstream-call'
 
 // An images or audio call of a key with a budget (DESIGN §1.9): priced from the request before it is sent,
 // reserved, and settled to what the answer reports, or released when it fails — the same as a model call.
@@ -30,9 +28,9 @@ export async function meteredPassThrough(ctx: RequestContext, request: Request, 
   const body = await readBodyBytes(request, deps.maxBodySize)
   const meter = meterMedia(await mediaRequestOf(request, path, group, body), deps.gatekeeper.prices, key.budget!)
   ctx.model = meter.call.model
-  const admission = await admit(ctx, key, deps.gatekeeper, meter.call)
+  const admission = await ctx.admit(deps.gatekeeper, key, meter.call)
   try {
-    const answer = await callUpstream(ctx, deps.pool, {
+    const answer = await ctx.callUpstream(deps.pool, {
       method: request.method,
       path,
       headers: request.headers,
@@ -40,7 +38,7 @@ export async function meteredPassThrough(ctx: RequestContext, request: Request, 
       retryable: true,
       signal: request.signal,
     })
-    const headers = { ...admission.headers, ...upstreamHeader(answer) }
+    const headers = { ...admission.headers, 'x-upstream': answer.upstream }
     if (meter.readsAnswer) return await relay(answer.response, ctx, headers, deps.secrets, mediaCapture(meter, admission))
     // Priced before it was sent (speech, per character): an answer that is not an error cost that, however
     // much of its audio the client then reads.

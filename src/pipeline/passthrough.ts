@@ -3,12 +3,10 @@ import { groupNotMetered, requestTooLarge, type ApiError } from '../errors'
 import type { Gatekeeper } from '../limits/gatekeeper'
 import { apiGroupOf, spendOf } from '../openai/endpoints'
 import { UpstreamPool } from '../upstream/pool'
-import { admit } from './admit'
 import type { RequestContext } from './context'
 import { meteredPassThrough } from './media-call'
 import { relay } from './relay'
 import { limitedBody } from './request-body'
-import { callUpstream, upstreamHeader } from './upstream-call'
 
 // The other groups of OpenAI's API (files, images, audio, batches, …): forwarded untouched, bodies streamed
 // both ways, to the first upstream of the file (they name no model), or for `/models/{model}` to the
@@ -37,13 +35,13 @@ export async function passThrough(ctx: RequestContext, request: Request, path: s
     if (spend === 'priced') return meteredPassThrough(ctx, request, path, group as 'images' | 'audio', key, deps)
   }
   // Counted in the rate limit; nothing is reserved, as nothing here has a price to settle to.
-  const admission = free ? undefined : await admit(ctx, key, deps.gatekeeper)
+  const admission = free ? undefined : await ctx.admit(deps.gatekeeper, key)
   let cut: ApiError | undefined
   const bodyless = free || request.method === 'DELETE' || request.body === null
   const body = bodyless ? null : limitedBody(request, deps.maxBodySize, () => (cut = requestTooLarge(deps.maxBodySize)))
   const named = MODEL_PATH.exec(path)
   const model = named ? decodeURIComponent(named[1]!) : undefined
-  const answer = await callUpstream(ctx, deps.pool, {
+  const answer = await ctx.callUpstream(deps.pool, {
     method: request.method,
     path,
     pathFor: model === undefined ? undefined : (upstream) => `/models/${encodeURIComponent(UpstreamPool.upstreamModel(upstream, model))}${named![2] ?? ''}`,
@@ -56,5 +54,5 @@ export async function passThrough(ctx: RequestContext, request: Request, path: s
     contentLength: request.headers.get('content-length'),
     bodyTooLarge: () => cut,
   })
-  return relay(answer.response, ctx, { ...(admission?.headers ?? {}), ...upstreamHeader(answer) }, deps.secrets)
+  return relay(answer.response, ctx, { ...(admission?.headers ?? {}), 'x-upstream': answer.upstream }, deps.secrets)
 }

@@ -1,6 +1,5 @@
 import { upstreamBadResponse } from '../errors'
 import { tapStream, type StreamEnd } from '../openai/sse/tap'
-import { UsageChunkFilter } from '../openai/sse/usage-filter'
 import { redactSecrets } from '../upstream/redact'
 import type { RequestContext } from './context'
 
@@ -16,6 +15,13 @@ const STREAM_CUT_EVENT = new TextEncoder().encode(
   `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete.', type: 'upstream_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`
 )
 
+/** Rewrites a stream on its way to the client; holds back bytes until it knows what to do with them. */
+export interface StreamFilter {
+  push(chunk: Uint8Array): Uint8Array | undefined
+  /** Bytes still held when the stream ends. */
+  flush(): Uint8Array | undefined
+}
+
 export interface Capture {
   /** Sees every upstream chunk of a streamed answer. */
   chunk(chunk: Uint8Array): void
@@ -24,8 +30,8 @@ export interface Capture {
    * answer is sent only after the promise settles, so it is stored before the client has it.
    */
   done(outcome: StreamEnd | 'failed', jsonText?: string): void | Promise<void>
-  /** Drop the usage chunk the proxy asked for on the client's behalf. */
-  dropUsage?: boolean
+  /** Withholds what the proxy asked for on its own behalf (the usage chunk a client did not ask for). */
+  filter?: StreamFilter
 }
 
 export async function relay(
@@ -66,7 +72,7 @@ export async function relay(
   if (!sse && !capture) return response
 
   ctx.beginStream()
-  const filter = capture?.dropUsage ? new UsageChunkFilter() : undefined
+  const filter = capture?.filter
   const body = tapStream(response.body, {
     onChunk: capture && ((chunk) => capture.chunk(chunk)),
     transform: filter && ((chunk) => filter.push(chunk)),

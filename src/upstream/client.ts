@@ -1,8 +1,10 @@
 import { clientClosed, type ApiError, upstreamTimeout, upstreamUnreachable } from '../errors'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers'
+import type { Provider } from './providers/types'
 
-// One HTTP call to one upstream with one key: the client's credentials swapped for the key, hop-by-hop and
-// client-address headers dropped, a timeout on the response headers, the client's disconnect passed on.
+// One HTTP call to one upstream with one key: the client's credentials swapped for the key (as the upstream's
+// provider takes it), hop-by-hop and client-address headers dropped, a timeout on the response headers, the
+// client's disconnect passed on.
 
 export interface UpstreamRequest {
   method: string
@@ -24,13 +26,15 @@ export interface UpstreamRequest {
 export interface Target {
   baseUrl: string
   key: string
+  /** How the upstream builds its URLs and takes its key. */
+  provider: Provider
 }
 
 export type Send = (target: Target, request: UpstreamRequest) => Promise<Response>
 
 export function createSender(timeoutMs: number, send: typeof fetch = fetch): Send {
   return async (target, request) => {
-    const headers = upstreamRequestHeaders(request.headers, target.key)
+    const headers = upstreamRequestHeaders(request.headers, target.provider.authHeaders(target.key, request.headers))
     if (request.contentType) headers.set('content-type', request.contentType)
     if (request.contentLength) headers.set('content-length', request.contentLength)
 
@@ -39,7 +43,7 @@ export function createSender(timeoutMs: number, send: typeof fetch = fetch): Sen
     const timer = setTimeout(() => timeout.abort(), timeoutMs)
     let response: Response
     try {
-      response = await send(target.baseUrl + request.path, {
+      response = await send(target.provider.url(target.baseUrl, request.path), {
         method: request.method,
         headers,
         body: request.body,

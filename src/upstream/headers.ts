@@ -1,5 +1,6 @@
 // Header hygiene in both directions (after hono's proxy helper): the client's credentials and cookies never
 // reach the upstream, and body-framing headers are dropped because Bun re-frames (and decompresses) bodies.
+// Which headers carry the real key is the provider's (upstream/providers/).
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
 
@@ -34,7 +35,8 @@ const fromClientAddress = (name: string) => (name[0] === 'x' || name[0] === 'c')
 
 const NOT_TO_CLIENT = new Set([...HOP_BY_HOP, 'content-encoding', 'content-length', 'set-cookie', 'alt-svc'])
 
-export function upstreamRequestHeaders(incoming: Headers, key: string): Headers {
+/** The client's harmless headers, with `auth` (the provider's headers for the real key) set over them. */
+export function upstreamRequestHeaders(incoming: Headers, auth: Readonly<Record<string, string>>): Headers {
   const headers = new Headers()
   // Headers the client names in Connection are hop-by-hop for this hop only (RFC 9110 §7.6.1).
   const connection = incoming.get('connection')
@@ -43,7 +45,7 @@ export function upstreamRequestHeaders(incoming: Headers, key: string): Headers 
     if (NOT_TO_UPSTREAM.has(name) || named?.has(name) || fromClientAddress(name)) return
     headers.set(name, value)
   })
-  headers.set('authorization', `Bearer ${key}`)
+  for (const [name, value] of Object.entries(auth)) headers.set(name, value)
   return headers
 }
 

@@ -4,9 +4,9 @@ import type { PoolUpstream, UpstreamPool } from './pool'
 import { keptRefusal, type Refusal } from './refusal'
 import { unreachableCause } from './unreachable'
 
-// GET /v1/models as the proxy answers it (DESIGN §1.3): the union of each upstream's own /models, filtered
-// by that upstream's `models` patterns, plus its model_map names, refreshed at most every 5 minutes. An
-// upstream whose listing fails is left out (and logged). When every upstream is unreachable or refuses its
+// GET /v1/models as the proxy answers it (DESIGN §1.3): the union of each upstream's own listing (read by its
+// provider adapter), filtered by that upstream's `models` patterns, plus its model_map names, refreshed at
+// most every 5 minutes. An upstream whose listing fails is left out (and logged). When every upstream is unreachable or refuses its
 // key, an empty 200 would read as "this proxy has no models": the client gets the reason instead — the
 // upstream's own 401/403 (keys masked), the 503 naming the disabled keys' cause, or a 502 naming why the
 // upstreams could not be reached — and the next call asks again.
@@ -66,18 +66,17 @@ export class ModelCatalog {
     try {
       const response = await this.pool.callUpstream(upstream, {
         method: 'GET',
-        path: '/models',
+        path: upstream.adapter.modelsPath,
         headers: new Headers({ accept: 'application/json' }),
         body: null,
         signal: AbortSignal.timeout(LISTING_MS),
       })
       if (response.ok) {
-        const data = ((await response.json()) as { data?: unknown })?.data
-        if (Array.isArray(data)) {
+        const data = upstream.adapter.listedModels(await response.json())
+        if (data) {
           const listed = data
-            .filter((m): m is Record<string, unknown> => !!m && typeof m === 'object' && typeof (m as any).id === 'string')
-            .filter((m) => upstream.serves(m.id as string))
-            .map((m) => ({ ...m, id: m.id as string, object: 'model' as const, created: typeof m.created === 'number' ? m.created : 0, owned_by: typeof m.owned_by === 'string' ? m.owned_by : upstream.name }))
+            .filter((m) => upstream.serves(m.id))
+            .map((m) => ({ ...m, object: 'model' as const, created: typeof m.created === 'number' ? m.created : 0, owned_by: typeof m.owned_by === 'string' ? m.owned_by : upstream.name }))
           return { models: [...listed, ...mapped] }
         }
         reason = 'no data list'

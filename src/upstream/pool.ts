@@ -3,17 +3,18 @@ import type { UpstreamConfig } from '../config/upstreams'
 import { ApiError, clientClosed, modelNotFound, noUpstreamAvailable, upstreamKeysExhausted } from '../errors'
 import type { LogSink } from '../log/sink'
 import type { KeyHealth, KeyHealthStore } from '../state/types'
-import type { Send, UpstreamRequest } from './client'
-import { coolDownMs } from './cool-down'
+import type { Send, Target, UpstreamRequest } from './client'
 import { fingerprint } from './fingerprint'
+import { KeyProbe, type KeyCheck, type ProbedKey } from './key-probe'
+import { providerOf, type Provider, type Verdict } from './providers'
 import { RefusedKeys } from './refusal'
 
 // The upstream pool (DESIGN §1.4): which upstreams serve a model (by their `models` globs, lowest priority
 // first, weighted rotation among equals), which key of an upstream is next (its least recently used healthy
-// key), and what an answer says about the key: a 429 cools it down for that model (the upstream's name for
-// it: providers limit per model), a 401/403 or a 429 `insufficient_quota` disables it for every model until
-// a recheck, a 5xx or no answer moves on to the next upstream. At most `attempts` tries, all before any byte
-// reached the client.
+// key), and what to do with the verdict the upstream's provider adapter gives an answer (providers/): `cool`
+// rests the key for that model (the upstream's name for it: providers limit per model), `disable` sets it
+// aside for every model until a recheck, `next` (or no answer) moves on to the next upstream. At most
+// `attempts` tries, all before any byte reached the client.
 
 export type AttemptOutcome = 'ok' | 'rate_limited' | 'disabled' | 'error'
 
@@ -25,6 +26,7 @@ export interface PoolKey {
 export interface PoolUpstream extends UpstreamConfig {
   serves(model: string): boolean
   pool: PoolKey[]
+  adapter: Provider
 }
 
 export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
@@ -43,8 +45,7 @@ export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
   internal?: boolean
 }
 
-/** What the start-up check learnt of one key (`check`). */
-export type KeyCheck = { kind: 'ok' } | { kind: 'refused'; reason: string } | { kind: 'unreachable'; error: unknown } | { kind: 'error'; status: number }
+export type { KeyCheck } from './key-probe'
 
 export interface PoolAnswer {
   response: Response
@@ -64,8 +65,6 @@ export interface PoolOptions {
 /** A disabled key is tried again (a cheap GET /models) at most this often. */
 export const RECHECK_MS = 10 * 60_000
 
-type Verdict = 'answer' | 'cool' | 'disable' | 'next'
-
 export class UpstreamPool {
   readonly upstreams: PoolUpstream[]
   private readonly now: () => number
@@ -76,14 +75,21 @@ export class UpstreamPool {
   private readonly current = new Map<string, number>()
   private readonly tiers = new Map<string, PoolUpstream[][]>()
   private readonly refused: RefusedKeys
+  private readonly probe: KeyProbe
 
   constructor(
     upstreams: readonly UpstreamConfig[],
     private readonly options: PoolOptions
   ) {
     this.now = options.now ?? Date.now
-    this.upstreams = upstreams.map((u) => ({ ...u, serves: globMatcher(u.models), pool: u.keys.map((key) => ({ key, fingerprint: fingerprint(key) })) }))
+    this.upstreams = upstreams.map((u) => ({
+      ...u,
+      serves: globMatcher(u.models),
+      pool: u.keys.map((key) => ({ key, fingerprint: fingerprint(key) })),
+      adapter: providerOf(u.provider),
+    }))
     this.refused = new RefusedKeys({ health: options.health, log: options.log, secrets: () => this.keys, now: this.now, recheckMs: RECHECK_MS })
+    this.probe = new KeyProbe({ health: options.health, send: options.send, log: options.log, refused: this.refused, now: this.now, recheckMs: RECHECK_MS })
   }
 
   /** Every upstream key, for masking: an upstream error that echoes one never reaches a client. */
@@ -140,7 +146,7 @@ export class UpstreamPool {
       let response: Response
       try {
         const path = request.pathFor ? request.pathFor(upstream) : request.path
-        response = await this.options.send({ baseUrl: upstream.baseUrl, key: key.key }, { ...request, path, body })
+        response = await this.options.send(target(upstream, key), { ...request, path, body })
       } catch (error) {
         if (!(error instanceof ApiError) || error.status < 500) throw error // the client's doing (gone, body too large)
         this.options.onAttempt?.(upstream.name, key.fingerprint, 'error')
@@ -150,7 +156,7 @@ export class UpstreamPool {
         if (!request.retryable) throw error
         continue
       }
-      const { verdict, response: read } = await classify(response)
+      const { verdict, response: read } = await upstream.adapter.classify(response)
       const answer = { response: read, upstream: upstream.name, fingerprint: key.fingerprint }
       if (verdict === 'answer') {
         this.options.onAttempt?.(upstream.name, key.fingerprint, 'ok')
@@ -185,7 +191,7 @@ export class UpstreamPool {
     const pick = this.pick([upstream], health, new Set(), new Set())
     if (!pick) throw noUpstreamAvailable(this.refused.why([upstream], health))
     this.lastUsed.set(pick.key.fingerprint, ++this.uses)
-    return this.options.send({ baseUrl: upstream.baseUrl, key: pick.key.key }, request)
+    return this.options.send(target(upstream, pick.key), request)
   }
 
   /** The least recently used usable key (for `model`) of the first upstream that has one. */
@@ -198,7 +204,7 @@ export class UpstreamPool {
         if (tried.has(key.fingerprint)) continue
         const state = health.get(key.fingerprint)
         if (state?.disabled) {
-          if (state.disabled.recheckAt <= now) this.recheck(upstream, key, state)
+          if (state.disabled.recheckAt <= now) this.probe.recheck(probed(upstream, key), state)
           continue
         }
         if ((state?.cooling.get(coolingModel(upstream, model)) ?? 0) > now) continue
@@ -230,7 +236,7 @@ export class UpstreamPool {
     const state: KeyHealth = health.get(key.fingerprint) ?? { cooling: new Map() }
     health.set(key.fingerprint, state)
     if (verdict === 'cool') {
-      const until = now + coolDownMs(response.headers, now)
+      const until = now + upstream.adapter.coolDownMs(response.headers, now)
       state.cooling.set(model, Math.max(state.cooling.get(model) ?? 0, until))
       this.options.onAttempt?.(upstream.name, key.fingerprint, 'rate_limited')
       await this.options.health.coolDown(key.fingerprint, model, until, now)
@@ -242,44 +248,9 @@ export class UpstreamPool {
     }
   }
 
-  /**
-   * GET /models with `key` outside any request (the start-up check). A refusal disables the key as a
-   * request's would, kept for the first client; a key that answers is enabled (another replica may have
-   * disabled it before it was fixed).
-   */
-  async check(upstream: PoolUpstream, key: PoolKey): Promise<KeyCheck> {
-    let response: Response
-    try {
-      const request = { method: 'GET', path: '/models', headers: new Headers(), body: null, signal: new AbortController().signal }
-      response = await this.options.send({ baseUrl: upstream.baseUrl, key: key.key }, request)
-    } catch (error) {
-      return { kind: 'unreachable', error }
-    }
-    const { verdict, response: read } = await classify(response)
-    if (verdict === 'disable') return { kind: 'refused', reason: (await this.refused.disable(upstream.name, key.fingerprint, read, 'quiet')).reason }
-    await read.body?.cancel()
-    if (!read.ok) return { kind: 'error', status: read.status }
-    await this.options.health.enable(key.fingerprint)
-    return { kind: 'ok' }
-  }
-
-  /** A disabled key whose time has come: one cheap GET /models in the background, never on a request's time. */
-  private recheck(upstream: PoolUpstream, key: PoolKey, state: KeyHealth) {
-    const now = this.now()
-    state.disabled!.recheckAt = now + RECHECK_MS
-    void (async () => {
-      await this.options.health.postpone(key.fingerprint, now + RECHECK_MS)
-      try {
-        const response = await this.options.send(
-          { baseUrl: upstream.baseUrl, key: key.key },
-          { method: 'GET', path: '/models', headers: new Headers(), body: null, signal: AbortSignal.timeout(30_000) }
-        )
-        await response.body?.cancel()
-        if (!response.ok) return
-        await this.options.health.enable(key.fingerprint)
-        this.options.log(`upstream ${upstream.name}: key ${key.fingerprint} works again`)
-      } catch {}
-    })()
+  /** The start-up check of one key (key-probe.ts). */
+  check(upstream: PoolUpstream, key: PoolKey): Promise<KeyCheck> {
+    return this.probe.check(probed(upstream, key))
   }
 
   /** Equal priorities: the next by smooth weighted round-robin first, the others after it in file order. */
@@ -301,16 +272,5 @@ function coolingModel(upstream: PoolUpstream, model: string | undefined): string
   return model === undefined ? '' : UpstreamPool.upstreamModel(upstream, model)
 }
 
-/** What an answer says about the key; error bodies that decide it are read (they are small) and kept. */
-async function classify(response: Response): Promise<{ verdict: Verdict; response: Response }> {
-  const { status } = response
-  if (status < 400 || (status < 500 && status !== 401 && status !== 403 && status !== 429)) return { verdict: 'answer', response }
-  if (status >= 500) return { verdict: 'next', response }
-  let text = ''
-  try {
-    text = await response.text()
-  } catch {}
-  const kept = new Response(text, { status, statusText: response.statusText, headers: response.headers })
-  if (status !== 429) return { verdict: 'disable', response: kept }
-  return { verdict: /"insufficient_quota"/.test(text) ? 'disable' : 'cool', response: kept }
-}
+const target = (upstream: PoolUpstream, key: PoolKey): Target => ({ baseUrl: upstream.baseUrl, key: key.key, provider: upstream.adapter })
+const probed = (upstream: PoolUpstream, key: PoolKey): ProbedKey => ({ upstream: upstream.name, fingerprint: key.fingerprint, target: target(upstream, key) })

@@ -1,6 +1,7 @@
-// Imports run one way (DESIGN §3): http → pipeline → auth/limits/upstream/cache/stats → state/config →
-// openai/errors/log. (openai/ is pure knowledge of OpenAI's API, the endpoint list among it, which the config
-// validates against: it sits below config.) No folder imports a folder that imports it back, no file is part of an import cycle, and
+// Imports run one way (DESIGN §3): http → pipeline → auth/limits/upstream/cache/stats → dialects →
+// state/config → openai/errors/log. (openai/ is what every dialect shares of OpenAI's API, the endpoint list
+// among it, which the config validates against: it sits below config. The provider adapters are inside
+// upstream/, below the pipeline; translations between dialects sit below the dialects themselves.) No folder imports a folder that imports it back, no file is part of an import cycle, and
 // no module imports one of a higher layer.
 
 import { describe, expect, test } from 'bun:test'
@@ -11,15 +12,16 @@ const SRC = resolve(import.meta.dir, '../../src')
 
 /** Higher layers may import lower ones (and their own folder), never the other way. */
 const LAYERS: Record<string, number> = {
-  index: 5,
-  compose: 5,
-  http: 4,
-  pipeline: 3,
-  auth: 2,
-  limits: 2,
-  upstream: 2,
-  cache: 2,
-  stats: 2,
+  index: 6,
+  compose: 6,
+  http: 5,
+  pipeline: 4,
+  auth: 3,
+  limits: 3,
+  upstream: 3,
+  cache: 3,
+  stats: 3,
+  dialects: 2,
   state: 1,
   config: 1,
   openai: 0,
@@ -71,6 +73,20 @@ describe('the import graph of src/', () => {
       }
     }
     expect(upward).toEqual([])
+  })
+
+  test('translations (dialects/translate) import no dialect of their own folder', () => {
+    // A translation is a pure function between the dialects' JSON shapes: the dialects may call it, never
+    // the other way round, so a dialect can be changed without a translation reaching into it.
+    const inward: string[] = []
+    for (const [file, targets] of graph) {
+      if (!name(file).startsWith('dialects/translate/')) continue
+      for (const target of targets) {
+        const to = name(target)
+        if (to.startsWith('dialects/') && !to.startsWith('dialects/translate/') && to !== 'dialects/types.ts') inward.push(`${name(file)} → ${to}`)
+      }
+    }
+    expect(inward).toEqual([])
   })
 
   test('no folder imports a folder that imports it back', () => {

@@ -99,6 +99,13 @@ describe('dist/proxy-gpt', () => {
         expect({ asset, status: served.status }).toEqual({ asset, status: 200 })
         expect((await served.text()).length).toBeGreaterThan(100)
       }
+      // The status page's script, bundled from TypeScript at build time, is inside too.
+      const status = await (await fetch(`${base}/`)).text()
+      expect(status).toContain('<script src="assets/status.js"></script>')
+      const script = await fetch(`${base}/assets/status.js`)
+      expect(script.status).toBe(200)
+      expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+      expect(await script.text()).toContain('proxy-gpt.status.lang')
       expect((await fetch(`${base}/health`)).status).toBe(200)
       expect(existsSync(join(runDir, 'data', 'cache.sqlite'))).toBe(true)
 

@@ -124,7 +124,7 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
     expect(stats.replicas).toEqual({ mode: 'alone', seen: 1 }) // the test proxy runs without REDIS_URL
   })
 
-  test('served as one self-contained HTML page: no external URL, no key, no prompt text', async () => {
+  test('served as a self-contained HTML page and its own script: no external URL, no key, no prompt text', async () => {
     const response = await fetch(`${proxy.url}/`)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -133,8 +133,12 @@ describe.skipIf(!available)('status page (GET /) in headless Chromium', () => {
     const source = await response.text()
     expect(source).toStartWith('<!doctype html>')
     expect(source).not.toMatch(/https?:\/\//) // no CDN, no web font, nothing fetched from elsewhere
-    expect(source).not.toMatch(/\bsrc=/) // no external script, image or frame
+    // No external script, image or frame: the one src is the page's script, from the proxy, by a relative URL.
+    expect([...source.matchAll(/\bsrc=("[^"]*"|\S*)/g)].map((m) => m[1])).toEqual(['"assets/status.js"'])
     for (const secret of ['sk-', PROXY_KEY, SECOND_KEY, REAL_KEY, ...ALL_PROMPTS]) expect(source).not.toContain(secret)
+    const script = await (await fetch(`${proxy.url}/assets/status.js`)).text()
+    expect(script).not.toMatch(/https?:\/\//)
+    for (const secret of ['sk-', PROXY_KEY, SECOND_KEY, REAL_KEY, ...ALL_PROMPTS]) expect(script).not.toContain(secret)
 
     const spec: any = await (await fetch(`${proxy.url}/swagger/json`)).json()
     expect(Object.keys(spec.paths ?? {})).not.toContain('/')

@@ -1,9 +1,9 @@
-// Fixtures shared by the SSE unit tests (test/unit/openai/…): streams in the shapes OpenAI really sends,
+// Fixtures shared by the SSE unit tests (test/unit/dialects/…, test/unit/openai/…): streams in the shapes OpenAI really sends,
 // stored answers in its non-streamed shapes, and the helpers that cut, record and read them.
 
 import type { StoredAnswer } from '../../src/openai/answer'
 import { SseParser } from '../../src/openai/sse/parser'
-import { StreamRecorder } from '../../src/openai/sse/recorder'
+import { StreamRecorder } from '../../src/dialects/chat/recorder'
 
 const encoder = new TextEncoder()
 export const bytes = (text: string) => encoder.encode(text)

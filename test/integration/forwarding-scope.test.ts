@@ -87,6 +87,9 @@ describe("the proxy's own paths are never forwarded", () => {
     ['POST', '/admin/cache/entries'],
     ['GET', '/admin/cache/entries'], // the admin API is off here (no ADMIN_KEY)
     ['GET', '/v1/admin/cache/entries'],
+    ['POST', '/assets/status.js'],
+    ['GET', '/assets/other.js'],
+    ['GET', '/v1/assets/status.js'],
   ]
   for (const [method, path] of own) {
     test(`${method} ${path}: answered by the proxy, nothing forwarded`, async () => {

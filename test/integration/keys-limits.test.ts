@@ -193,6 +193,7 @@ describe('allow: API groups', () => {
       client.get('/metrics'),
       client.get('/health'),
       client.get('/swagger/json'),
+      client.get('/assets/status.js'),
       client.post('/admin/cache/purge', { body: {} }),
     ]
     for (const call of refused) {

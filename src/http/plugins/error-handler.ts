@@ -1,17 +1,24 @@
 import { Elysia } from 'elysia'
+import { dialectOf } from '../../dialects'
 import { ApiError, badRequest, internalError, notFound } from '../../errors'
 import type { LogSink } from '../../log/sink'
+import { endpointOf, requestTarget, upstreamPath } from '../../openai/endpoints'
 
 /**
- * Every error leaves in OpenAI's envelope. Elysia's own errors would otherwise be rendered in its format
- * and could echo internals; unknown errors are logged by name only and answered with a generic 500.
+ * Every error leaves in the envelope of the dialect its path speaks (OpenAI's unless a dialect says
+ * otherwise). Elysia's own errors would otherwise be rendered in its format and could echo internals;
+ * unknown errors are logged by name only and answered with a generic 500.
  */
 export function errorHandler(log: LogSink) {
-  return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error }) => {
-    if (error instanceof ApiError) return error.toResponse()
-    if (code === 'NOT_FOUND') return notFound('Not found.').toResponse()
-    if (code === 'PARSE' || code === 'VALIDATION') return badRequest('The request could not be read.', null, 'invalid_request').toResponse()
+  return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
+    const render = (apiError: ApiError) => {
+      const endpoint = endpointOf(request.method, upstreamPath(requestTarget(request.url)))
+      return endpoint ? dialectOf(endpoint).errorResponse(apiError) : apiError.toResponse()
+    }
+    if (error instanceof ApiError) return render(error)
+    if (code === 'NOT_FOUND') return render(notFound('Not found.'))
+    if (code === 'PARSE' || code === 'VALIDATION') return render(badRequest('The request could not be read.', null, 'invalid_request'))
     log(`error unhandled: ${(error as Error)?.name ?? code}`)
-    return internalError().toResponse()
+    return render(internalError())
   })
 }

@@ -1,14 +1,10 @@
 import { Elysia } from 'elysia'
-import { exportLine, importLine } from '../../cache/admin'
-import type { AnswerCache } from '../../cache/answer-cache'
-import type { Config } from '../../config/load'
-import { badRequest, conflict, notFound } from '../../errors'
+import type { CacheAdmin } from '../../cache/admin'
 import { readBodyText } from '../../pipeline/request-body'
 import { adminGuard, type Refuse } from '../admin-guard'
 
-// Cache administration for the proxy's owner, behind ADMIN_KEY: find and remove a wrong answer without
-// wiping everything, purge by model, and move a cache between machines as JSONL. Off when ADMIN_KEY is
-// unset. Unlike the status page, these answers do contain prompt text: that is what an owner searches.
+// /admin/cache behind ADMIN_KEY, off when ADMIN_KEY is unset: the routes of the cache admin (cache/admin.ts),
+// with what Swagger shows of them. Reading the JSONL body and streaming the export are HTTP's.
 
 const refusals = {
   '401': { description: 'Missing or wrong ADMIN_KEY (past 20 wrong keys a minute from one address: 429 too_many_failed_auth)' },
@@ -20,40 +16,27 @@ const answers = (description: string, extra: Record<string, { description: strin
   responses: { '200': { description }, ...extra, ...refusals },
 })
 
-const noEntry = (id: string) => notFound(`No cached entry with id ${id}.`, 'not_found', 'id')
-
-function intParam(value: string | undefined, name: string, fallback: number | undefined, max = Number.MAX_SAFE_INTEGER) {
-  if (value === undefined || value === '') return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > max) throw badRequest(`'${name}' must be a whole number from 0 to ${max}.`, name)
-  return n
+export interface AdminCacheOptions {
+  adminKey: string | undefined
+  maxBodySize: number
+  /** Counts a wrong ADMIN_KEY against its address. */
+  refuse?: Refuse
 }
 
-export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'>, cache: AnswerCache | undefined, refuse?: Refuse) {
-  const admin = adminGuard(config, refuse)
+export function adminCacheRoutes(service: CacheAdmin, { adminKey, maxBodySize, refuse }: AdminCacheOptions) {
+  const admin = adminGuard({ adminKey }, refuse)
   const guard = async ({ request }: { request: Request }) => {
     await admin(request)
-    if (!cache) throw conflict('The cache is off (CACHE_ALLOWED=false).', 'cache_disabled')
+    // Off is answered before anything is read or parsed: the 409 of every route.
+    service.cache()
     return undefined
   }
-  const entries = () => cache!.entries
 
   return new Elysia({ name: 'admin-cache-routes' }).guard({ beforeHandle: guard }, (app) =>
     app
       .get(
         '/admin/cache/entries',
-        async ({ query }) => {
-          const { total, data } = await entries().list({
-            text: query.q || undefined,
-            model: query.model || undefined,
-            group: query.group || undefined,
-            maxAgeSeconds: intParam(query.max_age, 'max_age', undefined),
-            minAgeSeconds: intParam(query.min_age, 'min_age', undefined),
-            limit: intParam(query.limit, 'limit', 50, 1000)!,
-            offset: intParam(query.offset, 'offset', 0)!,
-          })
-          return { object: 'list', total, data }
-        },
+        ({ query }) => service.list(query),
         {
           detail: {
             ...secured,
@@ -66,29 +49,17 @@ export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'
       )
       .get(
         '/admin/cache/entries/:id',
-        async ({ params }) => {
-          await entries().flush()
-          const entry = await entries().getById(Number(params.id))
-          if (!entry) throw noEntry(params.id)
-          const { embedding, ...rest } = entry
-          return { ...rest, createdAt: new Date(entry.createdAt).toISOString(), lastHitAt: new Date(entry.lastHitAt).toISOString(), embedded: !!embedding }
-        },
+        ({ params }) => service.show(params.id),
         { detail: { ...secured, summary: 'Show one entry, with its stored answer', ...answers('The entry') } }
       )
       .delete(
         '/admin/cache/entries/:id',
-        async ({ params }) => {
-          if (!(await entries().delete(Number(params.id)))) throw noEntry(params.id)
-          return { id: Number(params.id), deleted: true }
-        },
+        ({ params }) => service.delete(params.id),
         { detail: { ...secured, summary: 'Delete one entry (from SQLite and the semantic index)', ...answers('`{ id, deleted: true }`') } }
       )
       .delete(
         '/admin/cache/entries',
-        async ({ query }) => {
-          if (!query.model && query.all !== 'true') throw badRequest("Give 'model' to purge one model's entries, or 'all=true' to purge everything.", 'all')
-          return { deleted: await entries().purge(query.model || undefined) }
-        },
+        ({ query }) => service.purge(query),
         {
           detail: {
             ...secured,
@@ -101,12 +72,12 @@ export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'
         '/admin/cache/export',
         () => {
           const encoder = new TextEncoder()
-          const all = entries().entries()[Symbol.asyncIterator]()
+          const lines = service.exportLines()
           const body = new ReadableStream<Uint8Array>({
             async pull(controller) {
-              const next = await all.next()
+              const next = await lines.next()
               if (next.done) return controller.close()
-              controller.enqueue(encoder.encode(exportLine(next.value)))
+              controller.enqueue(encoder.encode(next.value))
             },
           })
           return new Response(body, {
@@ -117,22 +88,7 @@ export function adminCacheRoutes(config: Pick<Config, 'adminKey' | 'maxBodySize'
       )
       .post(
         '/admin/cache/import',
-        async ({ request }) => {
-          const text = await readBodyText(request, config.maxBodySize)
-          let imported = 0
-          const skipped: Array<{ line: number; reason: string }> = []
-          const lines = text.split('\n')
-          for (let i = 0; i < lines.length; i++) {
-            if (!lines[i]!.trim()) continue
-            const parsed = importLine(lines[i]!)
-            if ('skipped' in parsed) skipped.push({ line: i + 1, reason: parsed.skipped })
-            else {
-              await cache!.importEntry(parsed.entry)
-              imported++
-            }
-          }
-          return { imported, skipped }
-        },
+        async ({ request }) => service.importLines(await readBodyText(request, maxBodySize)),
         {
           parse: 'none',
           detail: {

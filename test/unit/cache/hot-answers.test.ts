@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { HotAnswers, type HotAnswerLimits } from '../../../src/cache/hot-answers'
-import { ReplayTemplate, type ReplayForm } from '../../../src/openai/replay-template'
+import { templateOf } from '../../../src/dialects'
+import type { ReplayForm } from '../../../src/dialects/types'
 import type { CacheEntry, CacheEntryStore, EntryChange } from '../../../src/state/types'
 import { chatAnswer } from '../../helpers/sse-fixtures'
 
@@ -27,7 +28,7 @@ const entry = (id: number, createdAt: number, content = `answer ${id}`): CacheEn
 const JSON_FORM: ReplayForm = { stream: false, includeUsage: false }
 
 /** Remembers `entry` rendered in `form`, as the pipeline does after an exact hit read from the store. */
-const remember = (hot: HotAnswers, request: string, e: CacheEntry, form: ReplayForm, model?: string) => hot.remember(request, e, ReplayTemplate.of(e.answer, form), model)
+const remember = (hot: HotAnswers, request: string, e: CacheEntry, form: ReplayForm, model?: string) => hot.remember(request, e, templateOf(e.answer, form), model)
 
 function setup(limits: Partial<HotAnswerLimits> = {}) {
   let now = 1_000_000

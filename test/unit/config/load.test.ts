@@ -49,7 +49,7 @@ describe('loadConfig defaults', () => {
       metricsKey: undefined,
       adminKey: undefined,
       modelPrices: {},
-      upstreams: [{ name: 'default', baseUrl: 'https://api.openai.com/v1', keys: [REAL], models: ['*'], modelMap: {}, priority: 0, weight: 1 }],
+      upstreams: [{ name: 'default', baseUrl: 'https://api.openai.com/v1', provider: 'openai', keys: [REAL], models: ['*'], modelMap: {}, priority: 0, weight: 1 }],
       keys: [],
       notes: [],
     })

@@ -36,8 +36,8 @@ describe('upstreams: of the config file', () => {
   test("DESIGN §1.2's example, with ${VAR} replaced from the environment and defaults filled in", () => {
     const config = loadConfig({ ...env, PROXY_CONFIG: TWO })
     expect(config.upstreams).toEqual([
-      { name: 'openai', baseUrl: 'https://api.openai.com/v1', keys: [KEY_A, KEY_B], models: ['gpt-*', 'o*', 'text-embedding-*'], modelMap: {}, priority: 0, weight: 1 },
-      { name: 'deepseek', baseUrl: 'https://api.deepseek.com/v1', keys: [KEY_D], models: ['deepseek-*', 'fast'], modelMap: { fast: 'deepseek-chat' }, priority: 0, weight: 1 },
+      { name: 'openai', baseUrl: 'https://api.openai.com/v1', provider: 'openai', keys: [KEY_A, KEY_B], models: ['gpt-*', 'o*', 'text-embedding-*'], modelMap: {}, priority: 0, weight: 1 },
+      { name: 'deepseek', baseUrl: 'https://api.deepseek.com/v1', provider: 'openai', keys: [KEY_D], models: ['deepseek-*', 'fast'], modelMap: { fast: 'deepseek-chat' }, priority: 0, weight: 1 },
     ])
     expect(config.notes).toEqual(['config: upstreams openai, deepseek from PROXY_CONFIG; OPENAI_KEY and OPENAI_BASE_URL are unused'])
   })
@@ -52,7 +52,7 @@ describe('upstreams: of the config file', () => {
 
   test('without a file: the environment upstream, OPENAI_KEY a comma-separated list', () => {
     const config = loadConfig({ PROXY_KEY: 'p', OPENAI_KEY: ` ${KEY_A} , ${KEY_B},,${KEY_A}`, OPENAI_BASE_URL: 'https://api.example.com/v1' })
-    expect(config.upstreams).toEqual([{ name: 'default', baseUrl: 'https://api.example.com/v1', keys: [KEY_A, KEY_B], models: ['*'], modelMap: {}, priority: 0, weight: 1 }])
+    expect(config.upstreams).toEqual([{ name: 'default', baseUrl: 'https://api.example.com/v1', provider: 'openai', keys: [KEY_A, KEY_B], models: ['*'], modelMap: {}, priority: 0, weight: 1 }])
   })
 
   test('with upstreams in the file, OPENAI_KEY is optional', () => {
@@ -135,6 +135,32 @@ upstreams:
     }
     const file = loadConfig({ ...env, PROXY_CONFIG: TWO.replace('https://api.deepseek.com/v1', 'https://api.deepseek.com') })
     expect(file.notes.filter((n) => n.includes('no API version'))).toEqual([expect.stringContaining('upstream "deepseek": base_url https://api.deepseek.com has no API version')])
+  })
+
+  test('provider: openai when absent; openai named outright is the same', () => {
+    expect(loadConfig({ ...env, PROXY_CONFIG: TWO }).upstreams.map((u) => u.provider)).toEqual(['openai', 'openai'])
+    const named = loadConfig({ ...env, PROXY_CONFIG: TWO.replace('    base_url: https://api.deepseek.com/v1\n', '    base_url: https://api.deepseek.com/v1\n    provider: openai\n') })
+    expect(named.upstreams.map((u) => u.provider)).toEqual(['openai', 'openai'])
+  })
+
+  test('provider: openai-chat and anthropic are known words, refused at start until this version serves them', () => {
+    const withProvider = (provider: string) => TWO.replace('    base_url: https://api.deepseek.com/v1\n', `    base_url: https://api.deepseek.com/v1\n    provider: ${provider}\n`)
+    expect(problems({ ...env, PROXY_CONFIG: withProvider('openai-chat') })).toEqual([
+      'PROXY_CONFIG: upstream "deepseek": provider openai-chat is not supported by this version yet; use provider: openai (the default) for an OpenAI-compatible chat endpoint',
+    ])
+    expect(problems({ ...env, PROXY_CONFIG: withProvider('anthropic') })).toEqual([
+      `PROXY_CONFIG: upstream "deepseek": provider anthropic is not supported by this version yet; use provider: openai with the provider's OpenAI-compatible endpoint, if it has one`,
+    ])
+  })
+
+  test('provider: any other word is a problem naming the words allowed, never quoting a key', () => {
+    const withProvider = (provider: string) => TWO.replace('    base_url: https://api.deepseek.com/v1\n', `    base_url: https://api.deepseek.com/v1\n    provider: ${provider}\n`)
+    const allowed = 'must be one of openai, openai-chat, anthropic'
+    expect(problems({ ...env, PROXY_CONFIG: withProvider('azure') })).toEqual([`PROXY_CONFIG: upstream "deepseek": provider "azure" ${allowed}`])
+    expect(problems({ ...env, PROXY_CONFIG: withProvider('OpenAI') })).toEqual([`PROXY_CONFIG: upstream "deepseek": provider "OpenAI" ${allowed}`])
+    expect(problems({ ...env, PROXY_CONFIG: withProvider('[openai]') })).toEqual([`PROXY_CONFIG: upstream "deepseek": provider ${allowed}`])
+    const pasted = problems({ ...env, PROXY_CONFIG: withProvider('"${DEEPSEEK_KEY}"') })
+    expect(pasted).toEqual([`PROXY_CONFIG: upstream "deepseek": provider (a name not shown: it may be a key) ${allowed}`])
   })
 
   test('a PROXY_KEY or ADMIN_KEY equal to a file upstream key is refused, naming the upstream, not the key', () => {

@@ -103,9 +103,9 @@ describe('apiGroupOf', () => {
   })
 
   test("the proxy's own paths, with or without /v1", () => {
-    for (const path of ['/admin', '/admin/cache', '/stats', '/stats/x', '/metrics', '/health', '/swagger', '/swagger/json', '/v1/health', '/v1/admin/x']) {
+    for (const path of ['/admin', '/admin/cache', '/stats', '/stats/x', '/metrics', '/health', '/swagger', '/swagger/json', '/v1/health', '/v1/admin/x', '/assets/status.js', '/v1/assets/x']) {
       expect(isOwnPath(path)).toBe(true)
     }
-    for (const path of ['/v1/models', '/administer', '/healthz', '/statsd']) expect(isOwnPath(path)).toBe(false)
+    for (const path of ['/v1/models', '/administer', '/healthz', '/statsd', '/assetsx']) expect(isOwnPath(path)).toBe(false)
   })
 })

@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { clientResponseHeaders, upstreamRequestHeaders } from '../../../src/upstream/headers'
+import { clientResponseHeaders, upstreamRequestHeaders as outgoing } from '../../../src/upstream/headers'
+import { openai } from '../../../src/upstream/providers/openai'
+
+/** What an `openai` upstream is sent: the hygiene of headers.ts, the key as its adapter sets it. */
+const upstreamRequestHeaders = (incoming: Headers, key: string) => outgoing(incoming, openai.authHeaders(key, incoming))
 
 const REAL = 'sk-real-upstream-key-0123456789abcdef'
 const PROXY = 'proxy-client-key-42'

@@ -11,7 +11,7 @@ import { UpstreamPool, type PoolRequest } from '../../../src/upstream/pool'
 // explained to the first client; the 503s after it name the upstream and what it said (issue 19 point 8).
 
 const KEY = 'sk-proj-pool-refusal-Kq2Wm7Lx'
-const upstream = (name: string, keys: string[]): UpstreamConfig => ({ name, baseUrl: `http://${name}.test/v1`, keys, models: ['*'], modelMap: {}, priority: 0, weight: 1 })
+const upstream = (name: string, keys: string[]): UpstreamConfig => ({ name, baseUrl: `http://${name}.test/v1`, provider: 'openai', keys, models: ['*'], modelMap: {}, priority: 0, weight: 1 })
 const REFUSED = JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } })
 
 function setup(script: Send) {

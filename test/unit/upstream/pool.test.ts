@@ -11,6 +11,7 @@ import { RECHECK_MS, UpstreamPool } from '../../../src/upstream/pool'
 const upstream = (name: string, keys: string[], extra: Partial<UpstreamConfig> = {}): UpstreamConfig => ({
   name,
   baseUrl: `http://${name}.test/v1`,
+  provider: 'openai',
   keys,
   models: ['*'],
   modelMap: {},

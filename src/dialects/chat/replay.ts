@@ -1,4 +1,4 @@
-import type { CachedEndpoint, StoredAnswer } from '../answer'
+import type { CachedEndpoint, StoredAnswer } from '../../openai/answer'
 
 // Gives a stored answer back in the form the client asked for. JSON: the stored object with a fresh id and
 // creation time. SSE: the chunks OpenAI would have sent — per choice a role chunk, the text in several small

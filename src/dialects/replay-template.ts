@@ -1,54 +1,44 @@
-import type { StoredAnswer } from './answer'
-import { encodeEmbeddings } from './embeddings-encoding'
-import { newAnswerId, replayJson, replaySse } from './sse/replay'
-
 // A stored answer rendered once, in the form one kind of request asks for (JSON or a stream, with or
 // without usage, floats or base64), with placeholders where every replay carries its own `id` and
 // `created`. Each render only joins the pieces around a fresh id and time: no JSON is built or stringified
-// per request. The placeholders are random per process, so no answer's text can contain one.
-
-export interface ReplayForm {
-  stream: boolean
-  includeUsage: boolean
-  /** Embeddings: the `encoding_format` asked for. */
-  encoding?: unknown
-}
+// per request. The placeholders are random per process, so no answer's text can contain one. What the
+// answer looks like in its form is the dialect's (its `template`); the pieces and slots are this file's.
 
 const TOKEN = crypto.randomUUID().replaceAll('-', '')
 const ID = `pgpt-id-${TOKEN}`
 const CREATED = `pgpt-created-${TOKEN}`
 const SLOT = new RegExp(`"(${ID}|${CREATED})"`)
 
+/** Where a dialect's rendering puts the id and creation time of each replay. */
+export const STAMP_SLOTS = { id: ID, created: CREATED } as const
+
 export class ReplayTemplate {
   /** `pieces[i]` comes before `slots[i]`; the last piece comes after the last slot. */
   private constructor(
-    readonly endpoint: StoredAnswer['endpoint'],
+    private readonly newId: () => string,
     private readonly pieces: string[],
     private readonly slots: Array<'id' | 'created'>,
     /** Content headers of the answer (a stream's include `cache-control: no-cache`). */
     readonly contentHeaders: Readonly<Record<string, string>>
   ) {}
 
-  static of(answer: StoredAnswer, form: ReplayForm): ReplayTemplate {
-    if (answer.endpoint === 'embeddings') {
-      return new ReplayTemplate('embeddings', [JSON.stringify(encodeEmbeddings(answer.body, form.encoding))], [], JSON_CONTENT)
-    }
-    const stamp = { id: ID, created: CREATED }
-    const text = form.stream
-      ? replaySse(answer, { includeUsage: form.includeUsage }, 0, stamp)
-      : JSON.stringify(replayJson(answer, 0, stamp))
+  /**
+   * A template of `text`, a rendering made with STAMP_SLOTS for its id and time (quoted, as JSON strings);
+   * `newId` makes each replay's id. Text without slots is sent as it is.
+   */
+  static of(text: string, contentHeaders: Readonly<Record<string, string>>, newId: () => string): ReplayTemplate {
     // split() with a capturing group alternates pieces and the placeholder each one was cut at.
     const parts = text.split(SLOT)
     const pieces: string[] = []
     const slots: Array<'id' | 'created'> = []
     parts.forEach((part, i) => (i % 2 === 0 ? pieces.push(part) : slots.push(part === ID ? 'id' : 'created')))
-    return new ReplayTemplate(answer.endpoint, pieces, slots, form.stream ? SSE_CONTENT : JSON_CONTENT)
+    return new ReplayTemplate(newId, pieces, slots, contentHeaders)
   }
 
   /** The answer's bytes with a fresh id and creation time (in seconds). */
   render(now = Date.now()): string {
     if (this.slots.length === 0) return this.pieces[0]!
-    const id = `"${newAnswerId(this.endpoint as 'chat' | 'completions')}"`
+    const id = `"${this.newId()}"`
     const created = String(Math.floor(now / 1000))
     let out = this.pieces[0]!
     for (let i = 0; i < this.slots.length; i++) out += (this.slots[i] === 'id' ? id : created) + this.pieces[i + 1]!

@@ -4,7 +4,7 @@ import { Stream } from 'openai/core/streaming'
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions'
 import type { Completion } from 'openai/resources/completions'
 import type { StoredAnswer } from '../../../../src/openai/answer'
-import { newAnswerId, replayJson, replaySse as replaySseText, textPieces } from '../../../../src/openai/sse/replay'
+import { newAnswerId, replayJson, replaySse as replaySseText, textPieces } from '../../../../src/dialects/chat/replay'
 import {
   decode, byteByByte, chunked, record, chunksOf, CREATED, head, USAGE, TEXT_STREAM, WEATHER_ARGS, TIME_ARGS, TOOL_STREAM,
   TWO_CHOICES_STREAM, COMPLETION_STREAM, chatAnswer, TEXT_ANSWER, TOOLS_ANSWER, TWO_CHOICES_ANSWER, REFUSAL_ANSWER,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { StoredAnswer } from '../../../src/openai/answer'
-import { ReplayTemplate } from '../../../src/openai/replay-template'
-import { replayJson, replaySse } from '../../../src/openai/sse/replay'
+import { templateOf } from '../../../src/dialects'
+import { replayJson, replaySse } from '../../../src/dialects/chat/replay'
 import {
   CJK_ANSWER, COMPLETION_ANSWER, EMBEDDING_ANSWER, REFUSAL_ANSWER, TEXT_ANSWER, TOOLS_ANSWER, TWO_CHOICES_ANSWER, chatAnswer,
 } from '../../helpers/sse-fixtures'
@@ -26,7 +26,7 @@ const normalise = (text: string) => text.replace(/"(chatcmpl|cmpl)-[A-Za-z0-9]{2
 describe('ReplayTemplate', () => {
   for (const [name, answer] of Object.entries(ANSWERS)) {
     test(`${name}: JSON is replayJson's, with a fresh id and the time of the render`, () => {
-      const template = ReplayTemplate.of(answer, { stream: false, includeUsage: false })
+      const template = templateOf(answer, { stream: false, includeUsage: false })
       const rendered = template.render(NOW)
       const body = JSON.parse(rendered)
       const expected = replayJson(answer, NOW)
@@ -40,7 +40,7 @@ describe('ReplayTemplate', () => {
 
     for (const includeUsage of [false, true]) {
       test(`${name}: a stream${includeUsage ? ' with usage' : ''} is replaySse's, one fresh id on every chunk`, () => {
-        const template = ReplayTemplate.of(answer, { stream: true, includeUsage })
+        const template = templateOf(answer, { stream: true, includeUsage })
         const rendered = template.render(NOW)
         expect(normalise(rendered)).toBe(normalise(replaySse(answer, { includeUsage }, NOW)))
         const ids = new Set([...rendered.matchAll(/"id":"((?:chatcmpl|cmpl)-[A-Za-z0-9]{29})"/g)].map((m) => m[1]))
@@ -53,17 +53,17 @@ describe('ReplayTemplate', () => {
   }
 
   test('embeddings: as stored in floats, or in base64 when asked; never a stream', () => {
-    const floats = ReplayTemplate.of(EMBEDDING_ANSWER, { stream: true, includeUsage: false })
+    const floats = templateOf(EMBEDDING_ANSWER, { stream: true, includeUsage: false })
     expect(JSON.parse(floats.render())).toEqual(EMBEDDING_ANSWER.body)
     expect(floats.contentHeaders['content-type']).toBe('application/json')
-    const base64 = JSON.parse(ReplayTemplate.of(EMBEDDING_ANSWER, { stream: false, includeUsage: false, encoding: 'base64' }).render())
+    const base64 = JSON.parse(templateOf(EMBEDDING_ANSWER, { stream: false, includeUsage: false, encoding: 'base64' }).render())
     const vector = Array.from(new Float32Array(new Uint8Array(Buffer.from(base64.data[0].embedding, 'base64')).buffer))
     expect(vector).toEqual(Array.from(new Float32Array(EMBEDDING_ANSWER.body.data[0].embedding)))
   })
 
   test('its size grows with the answer', () => {
-    const small = ReplayTemplate.of(chatAnswer({ content: 'a' }), { stream: false, includeUsage: false })
-    const large = ReplayTemplate.of(chatAnswer({ content: 'a'.repeat(10_000) }), { stream: false, includeUsage: false })
+    const small = templateOf(chatAnswer({ content: 'a' }), { stream: false, includeUsage: false })
+    const large = templateOf(chatAnswer({ content: 'a'.repeat(10_000) }), { stream: false, includeUsage: false })
     expect(large.size - small.size).toBeGreaterThanOrEqual(19_990)
   })
 })

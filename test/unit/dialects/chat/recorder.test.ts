@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { StreamRecorder } from '../../../../src/openai/sse/recorder'
+import { StreamRecorder } from '../../../../src/dialects/chat/recorder'
 import {
   bytes, decode, byteByByte, chunked, record, sse, CREATED, head, chatChunk, delta, USAGE, TEXT_STREAM, WEATHER_ARGS, TIME_ARGS,
   TOOL_STREAM, TWO_CHOICES_STREAM, completionHead, completionChunk, COMPLETION_STREAM

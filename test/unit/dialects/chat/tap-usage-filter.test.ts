@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { tapStream } from '../../../../src/openai/sse/tap'
-import { UsageChunkFilter } from '../../../../src/openai/sse/usage-filter'
+import { UsageChunkFilter } from '../../../../src/dialects/chat/usage-filter'
 
 // The stream that never ended (issue 19): when the usage-only chunk the proxy hides arrived in its own read,
 // the tap's pull enqueued nothing and was never called again. Every way of cutting the same body into reads

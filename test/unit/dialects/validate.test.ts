@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { apiError } from '../../helpers/api-error'
 import type { Endpoint } from '../../../src/openai/endpoints'
-import { parseJsonObject, validateBody, type JsonObject } from '../../../src/openai/validate'
+import { validateBody } from '../../../src/dialects'
+import { parseJsonObject, type JsonObject } from '../../../src/openai/validate'
 
 const chat = (extra: JsonObject = {}): JsonObject => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra })
 

@@ -1,5 +1,5 @@
-import type { StoredAnswer } from '../answer'
-import { SseParser } from './parser'
+import type { StoredAnswer } from '../../openai/answer'
+import { SseParser } from '../../openai/sse/parser'
 
 // Records a streamed answer as the non-streamed object the upstream would have returned, so the cache keeps
 // one form (src/cache/answer.ts). Chunks are merged per choice index: text concatenated, tool calls merged by

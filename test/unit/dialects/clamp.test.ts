@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { clampOutputTokens } from '../../../src/openai/clamp'
+import { clampOutputTokens } from '../../../src/dialects'
 import type { JsonObject } from '../../../src/openai/validate'
 
 const chat = (extra: JsonObject = {}): JsonObject => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra })

@@ -1,0 +1,61 @@
+import { API_GROUPS } from '../../openai/endpoints'
+import { clampCoolDown, retryAfterMs } from '../cool-down'
+import type { ListedModel, Provider, Verdict } from './types'
+
+// OpenAI, and every upstream that serves OpenAI's whole API (DESIGN §1.8): paths below base_url as they are,
+// the key as a Bearer token. A 429 rests the key for as long as `retry-after`, `retry-after-ms` or
+// `x-ratelimit-reset-requests|tokens` say; a 401, a 403 or a 429 `insufficient_quota` (no money left) refuse
+// the key itself; a 5xx is the upstream's trouble, not the key's.
+
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 }
+
+/** OpenAI's Go-style durations (`6m0s`, `20ms`, `1s`, `1h2m3.5s`); undefined when the text is not one. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000 // bare seconds
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)]
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return undefined
+  return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNIT_MS[unit!]!, 0)
+}
+
+export function coolDownMs(headers: Headers, now = Date.now()): number {
+  const waits = [retryAfterMs(headers.get('retry-after'), now)]
+  const afterMs = headers.get('retry-after-ms')
+  if (afterMs && Number.isFinite(Number(afterMs))) waits.push(Number(afterMs))
+  for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+    const value = headers.get(name)
+    if (value) waits.push(parseDuration(value))
+  }
+  return clampCoolDown(waits)
+}
+
+export async function classify(response: Response): Promise<{ verdict: Verdict; response: Response }> {
+  const { status } = response
+  if (status < 400 || (status < 500 && status !== 401 && status !== 403 && status !== 429)) return { verdict: 'answer', response }
+  if (status >= 500) return { verdict: 'next', response }
+  let text = ''
+  try {
+    text = await response.text()
+  } catch {}
+  const kept = new Response(text, { status, statusText: response.statusText, headers: response.headers })
+  if (status !== 429) return { verdict: 'disable', response: kept }
+  return { verdict: /"insufficient_quota"/.test(text) ? 'disable' : 'cool', response: kept }
+}
+
+/** `{"object": "list", "data": [{"id": …, "created": …, "owned_by": …}]}`: the entries that have an id. */
+export function listedModels(json: unknown): ListedModel[] | undefined {
+  const data = (json as { data?: unknown } | null)?.data
+  if (!Array.isArray(data)) return undefined
+  return data.filter((m): m is ListedModel => !!m && typeof m === 'object' && typeof (m as { id?: unknown }).id === 'string')
+}
+
+export const openai: Provider = {
+  kind: 'openai',
+  speaks: new Set(API_GROUPS),
+  url: (baseUrl, path) => baseUrl + path,
+  authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
+  classify,
+  coolDownMs,
+  modelsPath: '/models',
+  listedModels,
+}
