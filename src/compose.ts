@@ -20,6 +20,7 @@ import { openAccounts } from './state/sqlite/accounts'
 import { SqliteBudgets } from './state/sqlite/budgets'
 import { SqliteCacheEntries } from './state/sqlite/cache-entries'
 import { SqliteKeys } from './state/sqlite/keys'
+import { openResponses, SqliteKeptResponses, SqliteResponseOrigins } from './state/sqlite/responses'
 import { SqliteStats } from './state/sqlite/stats'
 import { SqliteUsage } from './state/sqlite/usage'
 import { RedisBudgets } from './state/redis/budgets'
@@ -30,6 +31,8 @@ import { RedisInFlight } from './state/redis/in-flight'
 import { RedisKeyHealth } from './state/redis/key-health'
 import { RedisKeys } from './state/redis/keys'
 import { RedisRateLimits } from './state/redis/rate-limits'
+import { RedisKeptResponses, RedisResponseOrigins } from './state/redis/responses'
+import { FallbackKeptResponses, FallbackResponseOrigins } from './state/redis/responses-fallback'
 import { ReplicaRegistry } from './state/redis/replicas'
 import { RedisStats } from './state/redis/stats'
 import { RedisUsage } from './state/redis/usage'
@@ -77,6 +80,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
   }
   const file = (name: string) => join(config.dataDir, name)
   const accounts = config.redisUrl ? undefined : openAccounts(file('keys.sqlite'), (line) => log(`keys: ${line}`))
+  const responses = config.redisUrl ? undefined : openResponses(file('responses.sqlite'), (line) => log(`responses: ${line}`))
   const shared = config.redisUrl ? await openRedis(config.redisUrl, log) : undefined
   const stores: StateStores = shared?.stores ?? {
     rateLimits: new MemoryRateLimits(),
@@ -86,6 +90,8 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     usage: new SqliteUsage(accounts!),
     budgets: new SqliteBudgets(accounts!),
     keys: new SqliteKeys(accounts!),
+    responseOrigins: new SqliteResponseOrigins(responses!),
+    keptResponses: new SqliteKeptResponses(responses!),
   }
   if (config.cache.allowed) {
     const bounds = { ttlMs: config.cache.ttlSeconds * 1000, maxEntries: config.cache.maxEntries }
@@ -147,6 +153,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
       pool,
       catalog: new ModelCatalog(pool, log),
       cache,
+      responses: { origins: stores.responseOrigins, kept: stores.keptResponses, ttlMs: config.responsesTtlMs },
       secrets: [...pool.keys, ...config.proxyKeys, ...[config.adminKey, config.metricsKey, config.embedding.key].filter((k): k is string => !!k)],
     },
   })
@@ -164,6 +171,9 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
       await stats.close()
       await stores.keys.close()
       accounts?.close()
+      await stores.responseOrigins.close()
+      await stores.keptResponses.close()
+      responses?.close()
       shared?.replicas.close()
       shared?.redis.close()
     },
@@ -261,6 +271,8 @@ async function openRedis(url: string, log: LogSink) {
     usage: new FallbackUsage(redis, new RedisUsage(redis, REDIS_PREFIX)),
     budgets: new FallbackBudgets(redis, new RedisBudgets(redis, REDIS_PREFIX)),
     keys: new RedisKeys(redis, REDIS_PREFIX),
+    responseOrigins: new FallbackResponseOrigins(redis, new RedisResponseOrigins(redis, REDIS_PREFIX)),
+    keptResponses: new FallbackKeptResponses(redis, new RedisKeptResponses(redis, REDIS_PREFIX)),
   }
   return { redis, stores, replicas: new ReplicaRegistry(redis, REDIS_PREFIX, replica) }
 }

@@ -59,6 +59,13 @@ export const invalidHost = () =>
 export const notMetered = (group: string, model: string, why: string) =>
   invalid(400, `This proxy key has a budget, and the proxy cannot meter an ${group} call with the model '${model}': ${why}`, 'not_metered', 'model')
 
+/**
+ * A field the upstream that would serve the request cannot take, and the proxy cannot translate for it
+ * (DESIGN §1.8): named, with the upstream, so the person knows what to drop or where to send it instead.
+ */
+export const unsupportedByUpstream = (field: string, upstream: string, why: string) =>
+  invalid(400, `'${field}' cannot be sent to the upstream '${upstream}': ${why}`, 'unsupported_by_upstream', field)
+
 // 401 ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** No key or a wrong one. `which` names the credential for the proxy's own APIs (ADMIN_KEY, METRICS_KEY). */

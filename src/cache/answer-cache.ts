@@ -112,7 +112,7 @@ export class AnswerCache implements ProbeSteps {
   }
 
   /** Keeps an exact hit ready for the next identical request. */
-  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string, outputCap?: number) {
+  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string, outputCap?: string) {
     if (hit.match === 'exact') this.hot.remember(request, hit.entry, template, model, outputCap)
   }
 

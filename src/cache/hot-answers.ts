@@ -19,7 +19,7 @@ export interface HotAnswer {
   /** The `model` of the request (not the entry), for the key's model check. */
   model?: string
   /** The key's output cap when it changed the request (`x-output-cap`): the bytes decide it, so it is kept. */
-  outputCap?: number
+  outputCap?: string
 }
 
 export interface HotAnswerLimits {
@@ -69,7 +69,7 @@ export class HotAnswers {
   }
 
   /** Keeps the answer a request was just served from the store, rendered in the form it asked for. */
-  remember(request: string, entry: CacheEntry, template: ReplayTemplate, model?: string, outputCap?: number) {
+  remember(request: string, entry: CacheEntry, template: ReplayTemplate, model?: string, outputCap?: string) {
     if (this.limits.maxEntries <= 0) return
     const size = request.length * 2 + template.size + 256
     if (size > this.limits.maxBytes / 16) return

@@ -28,7 +28,7 @@ export interface ProbeRequest {
   group: string
   model: string
   /** The request as the answers kept hot know it (hot-answers.ts), with what its hit must carry. */
-  hot?: { request: string; outputCap?: number }
+  hot?: { request: string; outputCap?: string }
   /** Told, before anything else happens, whether the request is looked up (a MISS until it hits) or not. */
   onPlan?: (lookup: boolean) => void
 }
@@ -57,7 +57,7 @@ export interface ProbeSteps {
   readonly embeddingWaitMs: number
   plan(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, query: string, group: string): { plan: CachePlan; keys: CacheKeys }
   exact(keys: CacheKeys): Promise<Hit | undefined>
-  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string, outputCap?: number): void
+  keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string, outputCap?: string): void
   claim(keys: CacheKeys): Promise<FlightClaim>
   entry(id: number): Promise<CacheEntry | undefined>
   canMatchByMeaning(keys: CacheKeys): boolean

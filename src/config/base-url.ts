@@ -26,12 +26,16 @@ export function lacksApiVersion(baseUrl: string): boolean {
 }
 
 /** A start-up warning per upstream whose base URL has no version in its path. */
-export function baseUrlWarnings(upstreams: readonly Pick<UpstreamConfig, 'name' | 'baseUrl'>[], fromEnv: boolean): string[] {
+export function baseUrlWarnings(upstreams: readonly (Pick<UpstreamConfig, 'name' | 'baseUrl'> & { provider?: UpstreamConfig['provider'] })[], fromEnv: boolean): string[] {
   return upstreams
     .filter((u) => lacksApiVersion(u.baseUrl))
     .map(
       (u) =>
         `warning: ${fromEnv ? 'OPENAI_BASE_URL' : `upstream "${u.name}": base_url`} ${shownBaseUrl(u.baseUrl)} has no API version in its path; ` +
-        `requests go to ${shownBaseUrl(u.baseUrl)}/chat/completions. Most providers want it (https://api.openai.com/v1, https://api.deepseek.com/v1): check the provider's documentation`
+        (u.provider === 'anthropic'
+          ? // The URL providers document for Claude Code (ANTHROPIC_BASE_URL) stops before /v1: it is the one copied here.
+            `requests go to ${shownBaseUrl(u.baseUrl)}/messages. Anthropic-compatible endpoints want it (https://api.anthropic.com/v1, https://api.deepseek.com/anthropic/v1): ` +
+            'the base URL Claude Code takes (ANTHROPIC_BASE_URL) ends before /v1, an upstream\'s base_url includes it'
+          : `requests go to ${shownBaseUrl(u.baseUrl)}/chat/completions. Most providers want it (https://api.openai.com/v1, https://api.deepseek.com/v1): check the provider's documentation`)
     )
 }

@@ -114,6 +114,27 @@ export function size(min: number): Parser<number> {
   }
 }
 
+const DURATION_UNITS: Record<string, number> = { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** A lifetime as `30d`, `12h`, `90m`, `3600s` or a bare number of seconds; the value is in milliseconds. */
+export function duration(minMs: number): Parser<number> {
+  return {
+    parse(raw, name) {
+      const match = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(raw)
+      const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]! : NaN
+      if (Number.isSafeInteger(ms) && ms >= minMs) return ok(ms)
+      return problem(`${name}="${raw}" must be a duration of at least ${showDuration(minMs)}, like 30d, 12h, 90m, 3600s or 3600 (seconds)`)
+    },
+    show: showDuration,
+  }
+}
+
+/** The largest unit that writes `ms` exactly: 30d, 36h, 90m, 45s. */
+export function showDuration(ms: number): string {
+  for (const [unit, factor] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % factor === 0) return `${ms / factor}${unit}`
+  return `${ms / 1000}s`
+}
+
 const items = (raw: string): string[] =>
   raw
     .split(',')

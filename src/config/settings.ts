@@ -2,7 +2,7 @@
 // `--help` and the README test all read it, and the `Config` type is derived from its shape, so a setting
 // added here is loaded, listed and checked against both READMEs without being written anywhere else.
 
-import { bool, fraction, httpUrl, int, list, oneOf, origins, prices, redisUrl, size, text, verbatim, type Parser } from './parse'
+import { bool, duration, fraction, httpUrl, int, list, oneOf, origins, prices, redisUrl, size, text, verbatim, type Parser } from './parse'
 import type { KeyConfig } from './key-settings'
 import { ENV_UPSTREAM, type UpstreamConfig } from './upstreams'
 
@@ -202,6 +202,13 @@ export const SETTINGS = {
     default: 1,
     help: 'most answers one request may ask for: max(n, best_of) × prompts; more gets 400',
     parse: int(1, 128),
+  }),
+  /** OpenAI keeps stored responses 30 days: the ids the proxy remembers the origin of last as long. */
+  responsesTtlMs: setting({
+    env: 'RESPONSES_TTL',
+    default: 30 * 86_400_000,
+    help: 'how long translated Responses are kept (previous_response_id, GET /v1/responses/{id}) and the key of each response id remembered: 30d, 12h, 90m, 3600s or seconds',
+    parse: duration(1000),
   }),
   redisUrl: setting<string | undefined>({
     env: 'REDIS_URL',

@@ -22,18 +22,12 @@ export interface UpstreamConfig {
 /** The name of the upstream the environment alone describes. */
 export const ENV_UPSTREAM = 'default'
 
-/** The words `provider:` accepts (DESIGN §1.8); `openai` when the field is absent. */
+/**
+ * The words `provider:` accepts (DESIGN §1.8), each served by its adapter in upstream/providers/; `openai` when
+ * the field is absent.
+ */
 export const PROVIDER_KINDS = ['openai', 'openai-chat', 'anthropic'] as const
 export type ProviderKind = (typeof PROVIDER_KINDS)[number]
-
-/**
- * Kinds the file may name but this version has no adapter for: refused at start rather than half served,
- * each with what to write instead. An entry goes when its adapter lands in upstream/providers/.
- */
-const NOT_YET: Partial<Record<ProviderKind, string>> = {
-  'openai-chat': 'use provider: openai (the default) for an OpenAI-compatible chat endpoint',
-  anthropic: "use provider: openai with the provider's OpenAI-compatible endpoint, if it has one",
-}
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
 const FIELDS = new Set(['name', 'base_url', 'provider', 'keys', 'models', 'model_map', 'priority', 'weight'])
@@ -82,8 +76,6 @@ export function readUpstreams(section: unknown, source: string, problems: string
     if (typeof provider !== 'string' || !(PROVIDER_KINDS as readonly string[]).includes(provider)) {
       const shown = typeof provider === 'string' ? `${shownName(provider)} ` : ''
       problems.push(`${label}: provider ${shown}must be one of ${PROVIDER_KINDS.join(', ')}`)
-    } else if (NOT_YET[provider as ProviderKind]) {
-      problems.push(`${label}: provider ${provider} is not supported by this version yet; ${NOT_YET[provider as ProviderKind]}`)
     }
 
     const keys = entry.keys

@@ -9,7 +9,7 @@ import type { ReplayTemplate } from './replay-template'
 // knowledge of chat, completions or embeddings themselves. Responses and Messages join as dialects of their
 // own; translations between dialects live in dialects/translate/.
 
-export type DialectName = 'chat' | 'completions' | 'embeddings' | 'responses'
+export type DialectName = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages'
 
 /** What every dialect knows: its requests' checks, the output cap, and its error envelope. */
 export interface RequestDialect {
@@ -18,6 +18,12 @@ export interface RequestDialect {
   validate(body: JsonObject, maxN: number): void
   /** The fields that cap the output, the current one first: set to the cap when absent, lowered when above. */
   readonly outputCapFields: readonly string[]
+  /**
+   * Run after the cap lowered or set a cap field: makes the rest of the request agree with the lower cap
+   * (Messages' thinking budget must stay under `max_tokens`). Mutates `body`; a short note for
+   * `x-output-cap` (`thinking=off`) when it changed anything, else undefined.
+   */
+  afterCap?(body: JsonObject, cap: number): string | undefined
   /** An error of the proxy's own as this dialect's clients read errors. */
   errorResponse(error: ApiError): Response
 }

@@ -79,7 +79,7 @@ export function serve(
       response = withHeaders(response, (headers) => {
         headers.set('x-request-id', ctx.id)
         // Only on a successful answer: an error did not come from the capped request.
-        if (ctx.outputCap !== undefined && response.status < 400) headers.set('x-output-cap', String(ctx.outputCap))
+        if (ctx.outputCap !== undefined && response.status < 400) headers.set('x-output-cap', ctx.outputCap)
         cors.apply(request, headers)
       })
       const status = response.status

@@ -20,7 +20,7 @@ const PER_MESSAGE = 8
 export const tokensOfText = (bytes: number) => Math.ceil(bytes / 2)
 const bytesOf = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value)))
 
-export function estimateTokens(endpoint: Endpoint, body: JsonObject): TokenEstimate {
+export function estimateTokens(endpoint: Endpoint | 'messages', body: JsonObject): TokenEstimate {
   const answers = Math.max(numberOr(body.n, 1), numberOr(body.best_of, 1)) * promptCount(endpoint, body)
   switch (endpoint) {
     case 'chat': {
@@ -37,13 +37,22 @@ export function estimateTokens(endpoint: Endpoint, body: JsonObject): TokenEstim
         promptTokens: tokensOfText(bytesOf(body.input) + bytesOf(body.instructions) + bytesOf(body.tools)) + PER_MESSAGE,
         completionTokens: cap(body.max_output_tokens),
       }
+    // Anthropic Messages: the system prompt, the messages and the tools; thinking is output, within max_tokens.
+    case 'messages': {
+      const messages = Array.isArray(body.messages) ? body.messages : []
+      const prompt = tokensOfText(bytesOf(body.system) + bytesOf(body.messages) + bytesOf(body.tools)) + PER_MESSAGE * (messages.length + 1)
+      return { promptTokens: prompt, completionTokens: cap(body.max_tokens) }
+    }
   }
 }
+
+/** The prompt of an Anthropic `count_tokens` request, estimated (DESIGN §1.8: where no upstream counts it). */
+export const estimateInputTokens = (body: JsonObject) => estimateTokens('messages', body).promptTokens
 
 const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' && value >= 1 ? value : fallback)
 const cap = (value: unknown) => (typeof value === 'number' && value > 0 ? value : UNCAPPED_OUTPUT_TOKENS)
 
-function promptCount(endpoint: Endpoint, body: JsonObject): number {
+function promptCount(endpoint: Endpoint | 'messages', body: JsonObject): number {
   if (endpoint !== 'completions' || !Array.isArray(body.prompt) || body.prompt.length === 0) return 1
   return body.prompt.every((t) => Number.isInteger(t)) ? 1 : body.prompt.length
 }

@@ -8,8 +8,16 @@
 //                [{ index, text, logprobs, finish_reason }], usage?, system_fingerprint? }
 // - embeddings:  the `list` object: { object: 'list', data: [{ object: 'embedding', index, embedding:
 //                number[] }], model, usage } — embeddings in float form, never base64.
+// - responses:   a `response` object with `status: 'completed'`, as the upstream made it (its own `id`, which
+//                a hit keeps): { id, object: 'response', created_at, status, model, output: [message,
+//                function_call, reasoning, … items], usage?: { input_tokens, input_tokens_details,
+//                output_tokens, output_tokens_details, total_tokens }, and the request's echoed fields }.
+// - messages:    an Anthropic `message` object with `stop_reason` set: { id, type: 'message', role:
+//                'assistant', model, content: [text, tool_use, thinking, redacted_thinking, … blocks],
+//                stop_reason, stop_sequence, usage: { input_tokens, cache_creation_input_tokens?,
+//                cache_read_input_tokens?, output_tokens, … } }; a hit gets a fresh `msg_` id.
 
-export type CachedEndpoint = 'chat' | 'completions' | 'embeddings'
+export type CachedEndpoint = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages'
 
 export interface StoredAnswer {
   endpoint: CachedEndpoint
@@ -25,13 +33,18 @@ export interface TokenUsage {
 
 /**
  * The token counts of a stored answer, or undefined when the upstream reported none. Embeddings report no
- * completion tokens: they count as 0.
+ * completion tokens: they count as 0. A response's `input_tokens` and `output_tokens` are its prompt and
+ * completion tokens. An Anthropic message's prompt is all the input the model read: its `input_tokens` count
+ * only what was neither read from nor written to the prompt cache, so both of those are added (as OpenAI's
+ * `prompt_tokens` include its cached tokens).
  */
 export function usageOf(answer: StoredAnswer): TokenUsage | undefined {
   const usage = answer.body?.usage
   if (!usage || typeof usage !== 'object') return undefined
-  const prompt = count(usage.prompt_tokens)
-  const completion = count(usage.completion_tokens) ?? 0
+  const cached = answer.endpoint === 'messages' ? (count(usage.cache_read_input_tokens) ?? 0) + (count(usage.cache_creation_input_tokens) ?? 0) : 0
+  const input = count(usage.input_tokens)
+  const prompt = count(usage.prompt_tokens) ?? (input === undefined ? undefined : input + cached)
+  const completion = count(usage.completion_tokens) ?? count(usage.output_tokens) ?? 0
   if (prompt === undefined) return undefined
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: count(usage.total_tokens) ?? prompt + completion }
 }

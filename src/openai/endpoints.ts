@@ -7,17 +7,18 @@ const ENDPOINT_PATHS = {
   completions: '/completions',
   embeddings: '/embeddings',
   responses: '/responses',
+  messages: '/messages',
 } as const
 
 export type Endpoint = keyof typeof ENDPOINT_PATHS
 
 export const ENDPOINTS = Object.keys(ENDPOINT_PATHS) as Endpoint[]
 
-/** Endpoints whose answers depend on the model call and may be cached; `responses` is only clamped. */
-export const CACHEABLE: ReadonlySet<Endpoint> = new Set(['chat', 'completions', 'embeddings'])
+/** Endpoints whose answers depend on the model call and may be cached. */
+export const CACHEABLE: ReadonlySet<Endpoint> = new Set(['chat', 'completions', 'embeddings', 'responses'])
 
 /** The groups a key's `allow` names; the model groups first. */
-export const MODEL_GROUPS = ['chat', 'completions', 'embeddings', 'models', 'responses'] as const
+export const MODEL_GROUPS = ['chat', 'completions', 'embeddings', 'models', 'responses', 'messages'] as const
 export const PASSTHROUGH_GROUPS = [
   'files',
   'uploads',
@@ -38,12 +39,19 @@ export type ApiGroup = (typeof MODEL_GROUPS)[number] | (typeof PASSTHROUGH_GROUP
 export const API_GROUPS: readonly ApiGroup[] = [...MODEL_GROUPS, ...PASSTHROUGH_GROUPS]
 
 /**
+ * Paths of a model group that run the model, and bill for it, outside the model endpoints the proxy meters:
+ * the Responses API's compaction (`POST /responses/compact`, which Codex calls on OpenAI's own provider).
+ */
+const UNMETERED_MODEL_CALLS: ReadonlySet<string> = new Set(['/responses/compact'])
+
+/**
  * What a pass-through call that is not a read spends (DESIGN §1.9): nothing per request (`free`: files,
  * uploads, moderations, and the model groups' own stored objects), a price the proxy can know before sending
  * it (`priced`: images, audio), or money without such a price (`unpriced`: batches, fine-tuning, runs, vector
  * stores, videos, … and any path outside OpenAI's API), which a key with a budget may not send.
  */
-export function spendOf(group: ApiGroup | undefined): 'free' | 'priced' | 'unpriced' {
+export function spendOf(group: ApiGroup | undefined, path = ''): 'free' | 'priced' | 'unpriced' {
+  if (UNMETERED_MODEL_CALLS.has(path.split('?')[0]!.replace(/(?<=.)\/$/, ''))) return 'unpriced'
   if (group === 'images' || group === 'audio') return 'priced'
   if (group === 'files' || group === 'uploads' || group === 'moderations') return 'free'
   return group !== undefined && (MODEL_GROUPS as readonly string[]).includes(group) ? 'free' : 'unpriced'
@@ -60,6 +68,8 @@ const SEGMENTS: Record<string, { group: ApiGroup; exact?: string }> = {
   models: { group: 'models' },
   responses: { group: 'responses' },
   conversations: { group: 'responses' },
+  // Anthropic's Messages API (DESIGN §1.8): /messages and /messages/count_tokens.
+  messages: { group: 'messages' },
   moderations: { group: 'moderations', exact: '/moderations' },
   ...Object.fromEntries(
     PASSTHROUGH_GROUPS.filter((g) => g !== 'moderations').map((group) => [group, { group }])

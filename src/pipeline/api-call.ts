@@ -3,11 +3,14 @@ import type { UsageReports } from '../limits/usage-report'
 import type { ModelCatalog } from '../upstream/model-catalog'
 import { refusalResponse } from '../upstream/refusal'
 import { SELF_SERVICE_PATHS, selfService } from './self-service'
-import { endpointNotAllowed, modelNotFound, unknownPath } from '../errors'
+import { endpointNotAllowed, modelNotFound, notFound, unknownPath } from '../errors'
 import { apiGroupOf, endpointOf, isAmbiguousPath, isOrganizationPath, isOwnPath, requestTarget, upstreamPath, type ApiGroup } from '../openai/endpoints'
 import type { RequestContext } from './context'
 import { modelCall, type ModelCallDeps } from './model-call'
+import { countTokens } from './count-tokens'
 import { passThrough } from './passthrough'
+import { answerKept, keptFor, objectTarget, originOf, type ObjectTarget } from './responses-ids'
+import type { ClientKey } from '../auth/client-key'
 
 // Every request for OpenAI's API: who calls, where to, and then the model endpoints' flow or the
 // pass-through. Only OpenAI's published API groups go upstream with the real key.
@@ -17,6 +20,35 @@ export interface ApiCallDeps extends ModelCallDeps {
   catalog: ModelCatalog
   reports: UsageReports
 }
+
+/** Stored Responses objects and conversations: kept ones answered here, the others sent to their account. */
+async function responsesObject(ctx: RequestContext, request: Request, path: string, target: ObjectTarget, key: ClientKey, deps: ApiCallDeps) {
+  const state = deps.responses!
+  const kept = target.kind === 'responses' ? await keptFor(state, target.id, key) : undefined
+  const answered = kept && (await answerKept(state, request.method, target, kept))
+  if (answered) return answered
+  const pin = await originOf(state, target.id)
+  // Made nowhere this proxy knows, and no upstream keeps responses itself: it does not exist.
+  if (!pin && !deps.pool.upstreams.some((u) => u.adapter.speaks.has('responses'))) throw notFound(`${target.kind === 'responses' ? 'Response' : 'Conversation'} with id '${target.id}' not found.`)
+  return passThrough(ctx, request, path, key, passThroughDeps(deps), pin)
+}
+
+/** A conversation made upstream lives in that account: remembered, so what names it goes there. */
+async function newConversation(ctx: RequestContext, request: Request, path: string, key: ClientKey, deps: ApiCallDeps) {
+  const state = deps.responses!
+  const response = await passThrough(ctx, request, path, key, passThroughDeps(deps))
+  if (response.status === 200 && ctx.upstream && ctx.upstreamKey) {
+    const origin = { upstream: ctx.upstream, fingerprint: ctx.upstreamKey }
+    void response
+      .clone()
+      .json()
+      .then((json: any) => (typeof json?.id === 'string' ? state.origins.remember(json.id, origin, state.ttlMs) : undefined))
+      .catch(() => {})
+  }
+  return response
+}
+
+const passThroughDeps = (deps: ApiCallDeps) => ({ ...deps, maxBodySize: deps.config.maxBodySize })
 
 export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCallDeps): Promise<Response> {
   const target = requestTarget(request.url)
@@ -35,6 +67,9 @@ export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCa
   if (!key.allow(group)) throw group === undefined ? unknownPath() : endpointNotAllowed(group)
   const endpoint = endpointOf(request.method, path)
   ctx.endpoint = endpoint ?? 'other'
+  if (request.method === 'POST' && path.split('?')[0] === '/messages/count_tokens') {
+    return countTokens(ctx, request, path, key, passThroughDeps(deps))
+  }
   if (endpoint) return modelCall(ctx, request, { endpoint, path }, key, deps)
   if (request.method === 'GET' && path.split('?')[0]!.replace(/\/$/, '') === '/models') {
     const models = await deps.catalog.models()
@@ -42,9 +77,14 @@ export async function apiCall(ctx: RequestContext, request: Request, deps: ApiCa
     if (!Array.isArray(models)) return refusalResponse(models)
     return Response.json({ object: 'list', data: key.models ? models.filter((m) => key.models!(m.id)) : models })
   }
+  if (group === 'responses' && deps.responses) {
+    const target = objectTarget(path)
+    if (target) return responsesObject(ctx, request, path, target, key, deps)
+    if (request.method === 'POST' && path.split('?')[0] === '/conversations') return newConversation(ctx, request, path, key, deps)
+  }
   const named = /^\/models\/([^/?]+)/.exec(path)
   if (named && key.models && !key.models(decodeURIComponent(named[1]!))) throw modelNotFound(decodeURIComponent(named[1]!))
-  return passThrough(ctx, request, path, key, { ...deps, maxBodySize: deps.config.maxBodySize })
+  return passThrough(ctx, request, path, key, passThroughDeps(deps))
 }
 
 /**

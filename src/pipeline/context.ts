@@ -21,13 +21,15 @@ export class RequestContext {
   model?: string
   /** The upstream that answered, by its configured name. */
   upstream?: string
+  /** The fingerprint of the upstream key that answered (never the key). */
+  upstreamKey?: string
   /** Time to the upstream's response headers, when it was called. */
   upstreamMs?: number
   upstreamFailed = false
   rateLimited = false
   overBudget = false
-  /** The key's output cap, when it lowered or set the request's `max_*tokens` (`x-output-cap`). */
-  outputCap?: number
+  /** `x-output-cap`: the key's cap when it lowered or set the request's `max_*tokens`, and what else it changed. */
+  outputCap?: string
   /** Tokens a cache hit saved. */
   saved?: { promptTokens: number; completionTokens: number }
   /** How a streamed body ended, once it has. */
@@ -82,6 +84,7 @@ export class RequestContext {
       const answer = await pool.call(request)
       this.upstreamMs = performance.now() - started
       this.upstream = answer.upstream
+      this.upstreamKey = answer.fingerprint
       this.upstreamFailed = answer.response.status >= 500 || answer.response.status === 429
       return answer
     } catch (error) {

@@ -2,11 +2,13 @@ import type { PendingAnswer } from '../cache/probe'
 import type { Config } from '../config/load'
 import { isCached } from '../dialects/types'
 import type { Admission, Gatekeeper } from '../limits/gatekeeper'
-import { UpstreamPool } from '../upstream/pool'
+import type { UpstreamPool } from '../upstream/pool'
 import { combineCaptures } from './answer-capture'
 import { meteringCapture } from './metering'
 import type { ModelRequest } from './model-request'
 import { relay } from './relay'
+import type { ResponsesState } from './responses-ids'
+import { upstreamPlan } from './upstream-plan'
 
 // A model request sent upstream and its answer relayed, with a copy taken on the way where one is needed:
 // for the cache (its pending answer) and for the key's budget and usage (metered keys). Both need a
@@ -17,6 +19,8 @@ export interface ForwardDeps {
   gatekeeper: Gatekeeper
   pool: UpstreamPool
   secrets: readonly string[]
+  /** Responses ids and the responses made by translation (absent: every upstream speaks Responses itself). */
+  responses?: ResponsesState
 }
 
 /** Admits and forwards a call the cache has no part in; a failure before the answer spends nothing. */
@@ -31,38 +35,28 @@ export async function forwardAdmitted(req: ModelRequest, deps: ForwardDeps): Pro
 }
 
 export async function forward(req: ModelRequest, admission: Admission, deps: ForwardDeps, pending?: PendingAnswer): Promise<Response> {
-  const { ctx, body, dialect } = req
+  const { ctx, body, dialect, request } = req
   req.admission = admission
   const streamed = body.stream === true && req.route.endpoint !== 'embeddings'
   const metering = req.key.metered ? meteringCapture(req.call.estimate, admission, streamed) : undefined
   const withheld = (metering || pending) && isCached(dialect) && dialect.askForUsage(body)
-  const capture = combineCaptures([pending, metering], withheld ? dialect.usageFilter() : undefined)
-  const headers: Record<string, string> = { ...admission.headers }
-  if (ctx.cache) headers['x-cache'] = ctx.cache
-  if (pending?.entryId) headers['x-cache-entry'] = String(pending.entryId)
-  const answer = await send(req, deps.pool)
-  headers['x-upstream'] = answer.upstream
-  return relay(answer.response, ctx, headers, deps.secrets, capture)
-}
-
-/** The body as each upstream gets it: its model_map renames the model, nothing else changes. */
-function send(req: ModelRequest, pool: UpstreamPool) {
-  const { body, request } = req
-  const model = typeof body.model === 'string' ? body.model : undefined
-  let plain: string | undefined
-  const bodyFor = (upstream: Parameters<typeof UpstreamPool.upstreamModel>[0]) => {
-    const name = model === undefined ? undefined : UpstreamPool.upstreamModel(upstream, model)
-    if (name === model) return (plain ??= JSON.stringify(body))
-    return JSON.stringify({ ...body, model: name })
-  }
-  return req.ctx.callUpstream(pool, {
+  const plan = await upstreamPlan(req, deps.responses)
+  const answer = await ctx.callUpstream(deps.pool, {
+    ...plan.route,
     method: 'POST',
     path: req.route.path,
     headers: request.headers,
     contentType: 'application/json',
-    body: bodyFor,
-    model,
+    body: plan.route.body!,
+    model: typeof body.model === 'string' ? body.model : undefined,
     retryable: true,
     signal: request.signal,
   })
+  const out = plan.answered(answer)
+  const capture = combineCaptures([pending, metering, ...out.captures], withheld ? dialect.usageFilter() : undefined)
+  const headers: Record<string, string> = { ...admission.headers, ...out.headers }
+  if (ctx.cache) headers['x-cache'] = ctx.cache
+  if (pending?.entryId) headers['x-cache-entry'] = String(pending.entryId)
+  headers['x-upstream'] = answer.upstream
+  return relay(out.response, ctx, headers, deps.secrets, capture)
 }

@@ -2,7 +2,7 @@ import type { ClientKey } from '../auth/client-key'
 import { badRequest } from '../errors'
 import { meterMedia, type MediaRequest } from '../limits/media-meter'
 import type { Gatekeeper } from '../limits/gatekeeper'
-import type { UpstreamPool } from '../upstream/pool'
+import type { PoolRequest, UpstreamPool } from '../upstream/pool'
 import type { RequestContext } from './context'
 import { mediaCapture } from './metering'
 import { relay } from './relay'
@@ -24,7 +24,15 @@ export interface MediaCallDeps {
   secrets: readonly string[]
 }
 
-export async function meteredPassThrough(ctx: RequestContext, request: Request, path: string, group: MediaRequest['group'], key: ClientKey, deps: MediaCallDeps) {
+export async function meteredPassThrough(
+  ctx: RequestContext,
+  request: Request,
+  path: string,
+  group: MediaRequest['group'],
+  key: ClientKey,
+  deps: MediaCallDeps,
+  accepts?: PoolRequest['accepts']
+) {
   const body = await readBodyBytes(request, deps.maxBodySize)
   const meter = meterMedia(await mediaRequestOf(request, path, group, body), deps.gatekeeper.prices, key.budget!)
   ctx.model = meter.call.model
@@ -37,6 +45,7 @@ export async function meteredPassThrough(ctx: RequestContext, request: Request, 
       body,
       retryable: true,
       signal: request.signal,
+      accepts,
     })
     const headers = { ...admission.headers, 'x-upstream': answer.upstream }
     if (meter.readsAnswer) return await relay(answer.response, ctx, headers, deps.secrets, mediaCapture(meter, admission))

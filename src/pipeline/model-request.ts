@@ -1,6 +1,6 @@
 import type { ClientKey } from '../auth/client-key'
 import type { Config } from '../config/load'
-import { clampOutputTokens } from '../dialects'
+import { capOutputTokens } from '../dialects'
 import type { Dialect } from '../dialects/types'
 import { modelNotFound } from '../errors'
 import { estimateTokens } from '../limits/estimate'
@@ -48,7 +48,9 @@ export function modelRequest(
 ): ModelRequest {
   const body = parseJsonObject(text)
   dialect.validate(body, deps.config.maxN)
-  if (clampOutputTokens(route.endpoint, body, key.maxOutputTokens)) ctx.outputCap = key.maxOutputTokens
+  const capped = capOutputTokens(route.endpoint, body, key.maxOutputTokens)
+  // `x-output-cap: 300`, and what else the cap changed: `x-output-cap: 300; thinking=off`.
+  if (capped.changed) ctx.outputCap = capped.note ? `${key.maxOutputTokens}; ${capped.note}` : String(key.maxOutputTokens)
   if (typeof body.model === 'string') ctx.model = body.model
   checkModel(body, key, deps.pool)
   // Only a metered key's budget and usage read the estimate (a key with a budget is metered).

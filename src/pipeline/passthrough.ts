@@ -1,8 +1,9 @@
 import type { ClientKey } from '../auth/client-key'
 import { groupNotMetered, requestTooLarge, type ApiError } from '../errors'
 import type { Gatekeeper } from '../limits/gatekeeper'
-import { apiGroupOf, spendOf } from '../openai/endpoints'
-import { UpstreamPool } from '../upstream/pool'
+import { apiGroupOf, spendOf, type ApiGroup } from '../openai/endpoints'
+import type { IdOrigin } from '../state/types'
+import { UpstreamPool, type PoolUpstream } from '../upstream/pool'
 import type { RequestContext } from './context'
 import { meteredPassThrough } from './media-call'
 import { relay } from './relay'
@@ -26,13 +27,19 @@ const FREE_METHODS = new Set(['GET', 'HEAD'])
 const NEVER_SPENDS = new Set([...FREE_METHODS, 'DELETE'])
 const MODEL_PATH = /^\/models\/([^/?]+)(\?.*)?$/
 
-export async function passThrough(ctx: RequestContext, request: Request, path: string, key: ClientKey, deps: PassThroughDeps) {
+/**
+ * `pin`: the one upstream key that knows the object the path names (a response or conversation made there,
+ * DESIGN §1.8); without it, the first upstream whose provider serves the path's group.
+ */
+export async function passThrough(ctx: RequestContext, request: Request, path: string, key: ClientKey, deps: PassThroughDeps, pin?: IdOrigin) {
   const free = FREE_METHODS.has(request.method)
   if (key.budget && !NEVER_SPENDS.has(request.method)) {
     const group = apiGroupOf(path)
-    const spend = spendOf(group)
-    if (spend === 'unpriced') throw groupNotMetered(group ?? path.split('?')[0]!)
-    if (spend === 'priced') return meteredPassThrough(ctx, request, path, group as 'images' | 'audio', key, deps)
+    const spend = spendOf(group, path)
+    // Named by its group when the whole group spends, else by its path: one outside the API, or the one path
+    // of a model group that spends (whose model endpoint is metered).
+    if (spend === 'unpriced') throw groupNotMetered(group !== undefined && spendOf(group) === 'unpriced' ? group : path.split('?')[0]!)
+    if (spend === 'priced') return meteredPassThrough(ctx, request, path, group as 'images' | 'audio', key, deps, servedBy(group))
   }
   // Counted in the rate limit; nothing is reserved, as nothing here has a price to settle to.
   const admission = free ? undefined : await ctx.admit(deps.gatekeeper, key)
@@ -53,6 +60,13 @@ export async function passThrough(ctx: RequestContext, request: Request, path: s
     signal: request.signal,
     contentLength: request.headers.get('content-length'),
     bodyTooLarge: () => cut,
+    pin,
+    accepts: servedBy(apiGroupOf(path)),
   })
   return relay(answer.response, ctx, { ...(admission?.headers ?? {}), 'x-upstream': answer.upstream }, deps.secrets)
+}
+
+/** The upstreams whose provider serves `group` (a path outside OpenAI's API: any, for a key allowed `all`). */
+export function servedBy(group: ApiGroup | undefined): ((upstream: PoolUpstream) => boolean) | undefined {
+  return group === undefined ? undefined : (upstream) => upstream.adapter.speaks.has(group)
 }

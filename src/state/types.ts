@@ -63,6 +63,11 @@ export interface InFlightStore {
   claim(key: string): Promise<FlightClaim>
 }
 
+// ─── Responses ids and translated responses: in responses.ts beside this file ─────────────────────────────
+
+export type { IdOrigin, KeptResponse, KeptResponseStore, ResponseOriginStore } from './responses'
+import type { KeptResponseStore, ResponseOriginStore } from './responses'
+
 // ─── cache entries: in cache-entries.ts beside this file (the largest interface, on its own) ─────────────
 
 export type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from './cache-entries'
@@ -228,6 +233,10 @@ export interface StateStores {
   budgets: BudgetStore
   keyHealth: KeyHealthStore
   keys: KeyStore
+  /** Which upstream key made each Responses id (DESIGN §1.8 affinity). */
+  responseOrigins: ResponseOriginStore
+  /** Responses the proxy made by translation, for `previous_response_id` and GET /v1/responses/{id}. */
+  keptResponses: KeptResponseStore
   /** Absent when the cache is off. */
   cacheEntries?: CacheEntryStore
 }

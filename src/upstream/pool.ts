@@ -43,6 +43,13 @@ export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
    * next client, and it never takes one kept so.
    */
   internal?: boolean
+  /** Only the upstreams that can take the request (speak its dialect or group, natively or translated). */
+  accepts?: (upstream: PoolUpstream) => boolean
+  /**
+   * The one upstream key that may answer: the account that made the id the request continues (a Responses
+   * `previous_response_id`, a conversation). Nothing else knows it.
+   */
+  pin?: { upstream: string; fingerprint: string }
 }
 
 export type { KeyCheck } from './key-probe'
@@ -109,6 +116,18 @@ export class UpstreamPool {
     return tiers.length === 1 ? this.rotate(tiers[0]!) : tiers.flatMap((tier) => this.rotate(tier))
   }
 
+  /** The upstreams a request may go to: by its model, those that accept it, or the one it is pinned to. */
+  private routeFor(request: PoolRequest): PoolUpstream[] {
+    const pinned = request.pin && this.upstreams.find((u) => u.name === request.pin!.upstream)
+    const key = pinned?.pool.find((k) => k.fingerprint === request.pin!.fingerprint)
+    // A key since removed from the config takes its ids with it: the request goes the usual way.
+    if (pinned && key) return [{ ...pinned, pool: [key] }]
+    if (!request.accepts) return this.route(request.model)
+    // Without a model: the first upstream of the file that takes the request.
+    if (request.model === undefined) return this.upstreams.filter(request.accepts).slice(0, 1)
+    return this.route(request.model).filter(request.accepts)
+  }
+
   /** The upstreams serving `model`, grouped by priority, best first; worked out once per model name. */
   private tiersOf(model: string): PoolUpstream[][] {
     let tiers = this.tiers.get(model)
@@ -129,8 +148,11 @@ export class UpstreamPool {
   }
 
   async call(request: PoolRequest): Promise<PoolAnswer> {
-    const route = this.route(request.model)
-    if (route.length === 0) throw modelNotFound(request.model!)
+    const route = this.routeFor(request)
+    if (route.length === 0) {
+      if (request.model !== undefined) throw modelNotFound(request.model)
+      throw noUpstreamAvailable('no upstream of this proxy serves this part of the API')
+    }
     const health = await this.options.health.get(route.flatMap((u) => u.pool.map((k) => k.fingerprint)))
     const tried = new Set<string>()
     const skipped = new Set<string>()

@@ -2,6 +2,8 @@
 // injects faults (status codes, delays, hangs, slow or cut streams) into the next request(s).
 
 import { gzipSync } from 'node:zlib'
+import { deepseekUsage, reasoningFor } from './fake-deepseek'
+import { FakeResponses } from './fake-responses'
 
 export interface Recorded {
   method: string
@@ -71,6 +73,8 @@ export interface FakeUpstream {
   readonly keysUsed: string[]
   /** Lets held streams (`holdAfterChunks`) go on. */
   release(): void
+  /** The upstream key that made a Responses or conversation id (undefined: not kept, e.g. `store: false`). */
+  responseOwner(id: string): string | undefined
   reset(): void
   stop(): Promise<void>
 }
@@ -112,6 +116,9 @@ function lastUserText(messages: any[]): string {
 }
 
 export function answerFor(json: any): string {
+  // After a tool result, the model answers from it, as a real one would.
+  const last = Array.isArray(json?.messages) ? json.messages.at(-1) : undefined
+  if (last?.role === 'tool') return `The tool said: ${typeof last.content === 'string' ? last.content : JSON.stringify(last.content)}`
   return `Echo: ${lastUserText(json?.messages)}`
 }
 
@@ -122,12 +129,23 @@ export interface FakeOptions {
   models?: string[]
   /** A fixed port (to restart an upstream on the same address). */
   port?: number
+  /**
+   * `all` (the default): OpenAI's API, Responses included (fake-responses.ts). `chat`: a chat-only provider
+   * as DeepSeek is: an empty 404 on /v1/responses and /v1/conversations, `reasoning_content` from models
+   * named `*reason*`, and the context cache's tokens in the chat usage (fake-deepseek.ts).
+   */
+  speaks?: 'all' | 'chat'
 }
+
+/** Real upstreams close a Responses stream a little after `response.completed` (the `endLagMs` fault overrides). */
+export const RESPONSES_END_LAG_MS = 25
 
 export async function startFakeUpstream(options: FakeOptions = {}): Promise<FakeUpstream> {
   const faults: Fault[] = []
   const keyFaults = new Map<string, Fault>()
   const state = { requests: [] as Recorded[], cancelled: 0, aborted: 0, streamsCompleted: 0, ...holdGate() }
+  const responses = new FakeResponses()
+  const chatOnly = options.speaks === 'chat'
   let counter = 0
 
   const handle = async (request: Request): Promise<Response> => {
@@ -177,9 +195,23 @@ export async function startFakeUpstream(options: FakeOptions = {}): Promise<Fake
     const id = ++counter
     const json = recorded.json ?? {}
     const route = `${request.method} ${url.pathname}`
+    if (/^\/v1\/(responses|conversations)(\/|$)/.test(url.pathname)) {
+      // DeepSeek answers these with an empty 404 (Codex shows "404 Not Found: Unknown error").
+      if (chatOnly) return new Response(null, { status: 404 })
+      const streamFault = { ...fault, endLagMs: fault.endLagMs ?? RESPONSES_END_LAG_MS }
+      return responses.handle({
+        method: request.method,
+        pathname: url.pathname,
+        query: url.searchParams,
+        bearer,
+        json,
+        reply: (body) => reply(body, fault),
+        stream: (events) => sseResponse(events, streamFault, state),
+      })
+    }
     switch (route) {
       case 'POST /v1/chat/completions':
-        return json.stream ? chatStream(json, id, fault, state) : reply(chatCompletion(json, id), fault)
+        return json.stream ? chatStream(json, id, fault, state, chatOnly) : reply(chatCompletion(json, id, chatOnly), fault)
       case 'POST /v1/completions':
         return reply(
           {
@@ -194,18 +226,6 @@ export async function startFakeUpstream(options: FakeOptions = {}): Promise<Fake
         )
       case 'POST /v1/embeddings':
         return reply(embeddings(json), fault)
-      case 'POST /v1/responses':
-        return reply(
-          {
-            id: `resp_${id}`,
-            object: 'response',
-            created_at: Math.floor(Date.now() / 1000),
-            status: 'completed',
-            model: json.model,
-            output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${json.input}` }] }],
-          },
-          fault
-        )
       case 'GET /v1/models':
         return reply({ object: 'list', data: (options.models ?? FAKE_MODELS).map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }, fault)
       case 'GET /v1/files':
@@ -268,6 +288,8 @@ export async function startFakeUpstream(options: FakeOptions = {}): Promise<Fake
       return state.requests.map((r) => (r.headers.authorization ?? '').replace(/^Bearer\s+/i, ''))
     },
     release: () => state.release(),
+    responseOwner: (id) => responses.ownerOf(id),
+    // The ids the fake made stay: they are the upstream's data, not the test's bookkeeping.
     reset() {
       state.release()
       Object.assign(state, holdGate())
@@ -345,36 +367,41 @@ function cutJson(body: unknown, status: number, headers: Record<string, string>)
 /** With tools offered and the weather asked about, the fake model calls the first tool. */
 function toolCallFor(json: any): { id: string; name: string; arguments: string } | undefined {
   const name = json?.tools?.[0]?.function?.name
+  if (json?.messages?.at?.(-1)?.role === 'tool') return undefined
   if (!name || !lastUserText(json.messages).toLowerCase().includes('weather')) return undefined
   return { id: 'call_fake_1', name, arguments: JSON.stringify({ city: 'Paris', unit: 'celsius' }) }
 }
 
-function chatCompletion(json: any, id: number) {
+function chatCompletion(json: any, id: number, chatOnly = false) {
   const content = answerFor(json)
   const call = toolCallFor(json)
+  const thinking = chatOnly && !call ? reasoningFor(json.model, lastUserText(json.messages)) : undefined
   const message = call
     ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] }
-    : { role: 'assistant', content, refusal: null }
+    : { role: 'assistant', content, refusal: null, ...(thinking ? { reasoning_content: thinking } : {}) }
   return {
     id: `chatcmpl-${id}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: json.model,
     choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop', logprobs: null }],
-    usage: { prompt_tokens: 10, completion_tokens: content.split(' ').length, total_tokens: 10 + content.split(' ').length },
+    usage: chatOnly
+      ? deepseekUsage(json.messages, content.split(' ').length, thinking)
+      : { prompt_tokens: 10, completion_tokens: content.split(' ').length, total_tokens: 10 + content.split(' ').length },
   }
 }
 
-function holdGate() {
+export function holdGate() {
   let release = () => {}
   const held = new Promise<void>((resolve) => (release = resolve))
   return { held, release }
 }
 
-function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
+function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }, chatOnly = false): Response {
   const words = answerFor(json).split(/(?<= )/)
   const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: json.model }
   const call = toolCallFor(json)
+  const thinking = chatOnly && !call ? reasoningFor(json.model, lastUserText(json.messages)) : undefined
   const delta = (d: object, finish: string | null = null) => event({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] })
   const answer = call
     ? [
@@ -385,12 +412,19 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
         ),
         delta({}, 'tool_calls'),
       ]
-    : [delta({ role: 'assistant', content: '' }), ...words.map((word) => delta({ content: word })), delta({}, 'stop')]
+    : thinking
+      ? // DeepSeek's reasoner: the thinking first, in `reasoning_content` with `content: null`, then the answer.
+        [
+          delta({ role: 'assistant', content: null, reasoning_content: '' }),
+          ...thinking.split(/(?<= )/).map((word) => delta({ content: null, reasoning_content: word })),
+          ...words.map((word) => delta({ content: word, reasoning_content: null })),
+          delta({ content: '', reasoning_content: null }, 'stop'),
+        ]
+      : [delta({ role: 'assistant', content: '' }), ...words.map((word) => delta({ content: word })), delta({}, 'stop')]
+  const usage = chatOnly ? deepseekUsage(json.messages, words.length, thinking) : { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length }
   const chunks = [
     ...answer,
-    ...(json.stream_options?.include_usage
-      ? [event({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length } })]
-      : []),
+    ...(json.stream_options?.include_usage ? [event({ ...base, choices: [], usage })] : []),
     event('[DONE]'),
   ]
   return sseResponse(chunks, fault, state)
@@ -413,7 +447,7 @@ function resplit(chunks: Uint8Array[], size: number): Uint8Array[] {
 const event = (data: object | string) => encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
 
 /** An SSE body of these chunks, pulled one at a time, with the stream faults (delay, hold, cut, a late end). */
-function sseResponse(events: Uint8Array[], fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
+export function sseResponse(events: Uint8Array[], fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }): Response {
   const chunks = fault.splitBytes ? resplit(events, fault.splitBytes) : events
   let index = 0
   const body = new ReadableStream<Uint8Array>({

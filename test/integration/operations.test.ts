@@ -49,7 +49,7 @@ describe('/stats', () => {
     const text = await response.text()
     const stats = JSON.parse(text)
     expect(stats.requests.total).toBe(9)
-    expect(stats.requests.byEndpoint).toEqual({ chat: 8, completions: 0, embeddings: 1, responses: 0, other: 0 })
+    expect(stats.requests.byEndpoint).toEqual({ chat: 8, completions: 0, embeddings: 1, responses: 0, messages: 0, other: 0 })
     expect(stats.requests.byModel).toEqual({ 'gpt-4o-mini': 7, 'gpt-4o': 1, 'text-embedding-3-small': 1 })
     expect(stats.cache.hits).toEqual({ exact: 2, semantic: 1 })
     expect(stats.cache.misses).toBe(6) // four answered or failed misses, and the two refused after their lookup

@@ -1,4 +1,4 @@
-import type { CachedEndpoint, StoredAnswer } from '../../openai/answer'
+import type { StoredAnswer } from '../../openai/answer'
 
 // Gives a stored answer back in the form the client asked for. JSON: the stored object with a fresh id and
 // creation time. SSE: the chunks OpenAI would have sent — per choice a role chunk, the text in several small
@@ -8,7 +8,7 @@ import type { CachedEndpoint, StoredAnswer } from '../../openai/answer'
 
 type Json = Record<string, any>
 
-const ID_PREFIX: Record<Exclude<CachedEndpoint, 'embeddings'>, string> = { chat: 'chatcmpl-', completions: 'cmpl-' }
+const ID_PREFIX: Record<'chat' | 'completions', string> = { chat: 'chatcmpl-', completions: 'cmpl-' }
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** A new answer id in OpenAI's style: `chatcmpl-` or `cmpl-` and 29 letters and digits. */
@@ -28,7 +28,7 @@ export function newAnswerId(endpoint: 'chat' | 'completions'): string {
  * Embeddings come back as stored (the same object, not a copy). The copy is shallow: do not mutate choices.
  */
 export function replayJson(answer: StoredAnswer, now = Date.now(), stamp?: Stamp): any {
-  if (answer.endpoint === 'embeddings') return answer.body
+  if (answer.endpoint !== 'chat' && answer.endpoint !== 'completions') return answer.body
   return { ...answer.body, ...(stamp ?? freshStamp(answer.endpoint, now)) }
 }
 
@@ -42,7 +42,7 @@ const freshStamp = (endpoint: 'chat' | 'completions', now: number): Stamp => ({ 
 
 /** The stream OpenAI would have sent for this answer, as text. Embeddings have no stream form: throws. */
 export function replaySse(answer: StoredAnswer, options: { includeUsage: boolean }, now = Date.now(), stamp?: Stamp): string {
-  if (answer.endpoint === 'embeddings') throw new Error('embeddings answers cannot be replayed as a stream')
+  if (answer.endpoint !== 'chat' && answer.endpoint !== 'completions') throw new Error(`${answer.endpoint} answers cannot be replayed as a chat stream`)
   const body: Json = answer.body ?? {}
   const chat = answer.endpoint === 'chat'
   const { id, created } = stamp ?? freshStamp(answer.endpoint, now)

@@ -2,7 +2,7 @@ import { Elysia } from 'elysia'
 import { dialectOf } from '../../dialects'
 import { ApiError, badRequest, internalError, notFound } from '../../errors'
 import type { LogSink } from '../../log/sink'
-import { endpointOf, requestTarget, upstreamPath } from '../../openai/endpoints'
+import { apiGroupOf, endpointOf, requestTarget, upstreamPath } from '../../openai/endpoints'
 
 /**
  * Every error leaves in the envelope of the dialect its path speaks (OpenAI's unless a dialect says
@@ -12,7 +12,9 @@ import { endpointOf, requestTarget, upstreamPath } from '../../openai/endpoints'
 export function errorHandler(log: LogSink) {
   return new Elysia({ name: 'error-handler' }).onError({ as: 'global' }, ({ code, error, request }) => {
     const render = (apiError: ApiError) => {
-      const endpoint = endpointOf(request.method, upstreamPath(requestTarget(request.url)))
+      const path = upstreamPath(requestTarget(request.url))
+      // Anthropic's paths (/messages, /messages/count_tokens) answer in Anthropic's envelope, whatever the method.
+      const endpoint = apiGroupOf(path) === 'messages' ? 'messages' : endpointOf(request.method, path)
       return endpoint ? dialectOf(endpoint).errorResponse(apiError) : apiError.toResponse()
     }
     if (error instanceof ApiError) return render(error)

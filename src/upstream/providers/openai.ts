@@ -51,7 +51,8 @@ export function listedModels(json: unknown): ListedModel[] | undefined {
 
 export const openai: Provider = {
   kind: 'openai',
-  speaks: new Set(API_GROUPS),
+  // Every group of OpenAI's API; `messages` is in that list as a group a key may `allow`, but it is Anthropic's.
+  speaks: new Set(API_GROUPS.filter((group) => group !== 'messages')),
   url: (baseUrl, path) => baseUrl + path,
   authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
   classify,

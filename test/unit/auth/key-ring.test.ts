@@ -192,10 +192,10 @@ describe('allow', () => {
     return ring.find(FILE_ALICE)!
   }
 
-  test('the default is chat, completions, embeddings, models and responses', async () => {
+  test('the default is chat, completions, embeddings, models, responses and messages', async () => {
     const alice = await entry()
-    expect(API_GROUPS.filter((g) => alice.allow(g))).toEqual(['chat', 'completions', 'embeddings', 'models', 'responses'])
-    expect([...MODEL_GROUPS]).toEqual(['chat', 'completions', 'embeddings', 'models', 'responses'])
+    expect(API_GROUPS.filter((g) => alice.allow(g))).toEqual(['chat', 'completions', 'embeddings', 'models', 'responses', 'messages'])
+    expect([...MODEL_GROUPS]).toEqual(['chat', 'completions', 'embeddings', 'models', 'responses', 'messages'])
     expect(alice.allow('files')).toBe(false)
     expect(alice.allow(undefined)).toBe(false)
   })

@@ -115,9 +115,9 @@ describe('models', () => {
 })
 
 describe('allow', () => {
-  test('the words are the API groups of §1.3 and `all`', () => {
+  test('the words are the API groups of §1.3 (Anthropic messages among them) and `all`', () => {
     expect([...ALLOW_WORDS].sort()).toEqual([
-      ...['chat', 'completions', 'embeddings', 'models', 'responses'],
+      ...['chat', 'completions', 'embeddings', 'models', 'responses', 'messages'],
       ...['files', 'uploads', 'batches', 'images', 'audio', 'videos', 'moderations', 'fine_tuning', 'evals'],
       ...['vector_stores', 'assistants', 'threads', 'containers', 'realtime'],
       'all',

@@ -44,6 +44,7 @@ describe('loadConfig defaults', () => {
       maxBodySize: 16 * 1024 * 1024,
       trustProxy: 0,
       maxN: 1,
+      responsesTtlMs: 30 * 86_400_000,
       dataDir: './data',
       corsOrigins: '*',
       metricsKey: undefined,
@@ -212,6 +213,33 @@ describe('MAX_N', () => {
     expect(loadConfig(base).maxN).toBe(1)
     expect(loadConfig({ ...base, MAX_N: '4' }).maxN).toBe(4)
     expect(() => loadConfig({ ...base, MAX_N: '0' })).toThrow(/MAX_N/)
+  })
+})
+
+describe('RESPONSES_TTL', () => {
+  test.each([
+    ['30d', 30 * 86_400_000],
+    ['12h', 12 * 3_600_000],
+    ['90m', 90 * 60_000],
+    ['3600s', 3_600_000],
+    ['3600', 3_600_000],
+    [' 2 D ', 2 * 86_400_000],
+    ['1', 1000],
+    ['0', 'rejected'],
+    ['0d', 'rejected'],
+    ['1.5h', 'rejected'],
+    ['-1d', 'rejected'],
+    ['30 days', 'rejected'],
+    ['1w', 'rejected'],
+    ['soon', 'rejected'],
+    ['99999999999999999d', 'rejected'],
+  ] as const)('%p → %p', (raw, ms) => {
+    if (ms === 'rejected') {
+      const error = configError({ ...base, RESPONSES_TTL: raw })
+      expect(error.problems).toEqual([`RESPONSES_TTL="${raw}" must be a duration of at least 1s, like 30d, 12h, 90m, 3600s or 3600 (seconds)`])
+    } else {
+      expect(loadConfig({ ...base, RESPONSES_TTL: raw }).responsesTtlMs).toBe(ms)
+    }
   })
 })
 

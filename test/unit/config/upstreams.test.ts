@@ -143,14 +143,50 @@ upstreams:
     expect(named.upstreams.map((u) => u.provider)).toEqual(['openai', 'openai'])
   })
 
-  test('provider: openai-chat and anthropic are known words, refused at start until this version serves them', () => {
+  test('provider: openai-chat is accepted and kept, beside the default openai', () => {
     const withProvider = (provider: string) => TWO.replace('    base_url: https://api.deepseek.com/v1\n', `    base_url: https://api.deepseek.com/v1\n    provider: ${provider}\n`)
-    expect(problems({ ...env, PROXY_CONFIG: withProvider('openai-chat') })).toEqual([
-      'PROXY_CONFIG: upstream "deepseek": provider openai-chat is not supported by this version yet; use provider: openai (the default) for an OpenAI-compatible chat endpoint',
+    const config = loadConfig({ ...env, PROXY_CONFIG: withProvider('openai-chat') })
+    expect(config.upstreams.map((u) => [u.name, u.provider])).toEqual([['openai', 'openai'], ['deepseek', 'openai-chat']])
+    expect(config.upstreams[1]).toMatchObject({ baseUrl: 'https://api.deepseek.com/v1', keys: [KEY_D], modelMap: { fast: 'deepseek-chat' } })
+  })
+
+  test('provider: anthropic is accepted and kept: Anthropic itself and DeepSeek\'s Anthropic endpoint, base_url with its /v1', () => {
+    const yaml = `
+upstreams:
+  - name: claude
+    base_url: https://api.anthropic.com/v1
+    provider: anthropic
+    keys: ["\${OPENAI_KEY_A}"]
+    models: ["claude-*"]
+  - name: deepseek-anthropic
+    base_url: https://api.deepseek.com/anthropic/v1
+    provider: anthropic
+    keys: ["\${DEEPSEEK_KEY}"]
+    models: ["deepseek-*"]
+`
+    const config = loadConfig({ ...env, PROXY_CONFIG: yaml })
+    expect(config.upstreams.map((u) => [u.name, u.provider, u.baseUrl])).toEqual([
+      ['claude', 'anthropic', 'https://api.anthropic.com/v1'],
+      ['deepseek-anthropic', 'anthropic', 'https://api.deepseek.com/anthropic/v1'],
     ])
-    expect(problems({ ...env, PROXY_CONFIG: withProvider('anthropic') })).toEqual([
-      `PROXY_CONFIG: upstream "deepseek": provider anthropic is not supported by this version yet; use provider: openai with the provider's OpenAI-compatible endpoint, if it has one`,
-    ])
+    expect(config.notes.filter((n) => n.includes('no API version'))).toEqual([])
+  })
+
+  test('an anthropic base_url copied from ANTHROPIC_BASE_URL (no /v1) is warned about in Messages terms', () => {
+    const yaml = `
+upstreams:
+  - name: deepseek-anthropic
+    base_url: https://api.deepseek.com/anthropic
+    provider: anthropic
+    keys: ["\${DEEPSEEK_KEY}"]
+`
+    const warnings = loadConfig({ ...env, PROXY_CONFIG: yaml }).notes.filter((n) => n.includes('no API version'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('upstream "deepseek-anthropic": base_url https://api.deepseek.com/anthropic has no API version')
+    expect(warnings[0]).toContain('requests go to https://api.deepseek.com/anthropic/messages')
+    expect(warnings[0]).toContain('https://api.deepseek.com/anthropic/v1')
+    expect(warnings[0]).toContain('ANTHROPIC_BASE_URL')
+    expect(warnings[0]).not.toContain('/chat/completions')
   })
 
   test('provider: any other word is a problem naming the words allowed, never quoting a key', () => {
