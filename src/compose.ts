@@ -11,7 +11,7 @@ import { createApp, type App } from './http/app'
 import { RequestContexts } from './http/request-contexts'
 import { Gatekeeper } from './limits/gatekeeper'
 import { UsageReports } from './limits/usage-report'
-import { DEFAULT_PRICES } from './openai/prices'
+import { Prices } from './openai/prices'
 import type { LogSink } from './log/sink'
 import { MemoryInFlight } from './state/memory/in-flight'
 import { MemoryKeyHealth } from './state/memory/key-health'
@@ -39,6 +39,7 @@ import { RedisUsage } from './state/redis/usage'
 import type { StateStores } from './state/types'
 import { StatsRecorder } from './stats/recorder'
 import type { EmbeddingsSource } from './cache/semantic/embedder'
+import { pricedModel } from './pipeline/priced-model'
 import { createSender } from './upstream/client'
 import { ModelCatalog } from './upstream/model-catalog'
 import { StartCheck } from './upstream/start-check'
@@ -112,6 +113,9 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     onAttempt: (upstream, fingerprint, outcome) => stats?.recordAttempt(upstream, fingerprint, outcome),
   })
   const startCheck = new StartCheck(pool, log)
+  const prices = new Prices(config.modelPrices)
+  const overrides = Object.keys(prices.overrides).length
+  log(`prices: @pydantic/genai-prices ${prices.catalogue.version} (${prices.catalogue.size} models), MODEL_PRICES overrides ${overrides}`)
 
   const cache = stores.cacheEntries
     ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options), shared && (() => shared.redis.available))
@@ -120,7 +124,8 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
   stats = new StatsRecorder({
     store: stores.stats,
     version: VERSION,
-    prices: config.modelPrices,
+    prices,
+    pricedModel: (model) => pricedModel(pool, model),
     cacheEnabled: !!cache,
     cacheEntries: cache ? () => cache.count() : undefined,
     upstreams: async () => (await pool.health()).map((upstream) => ({ ...upstream, check: startCheck.result(upstream.name) })),
@@ -149,7 +154,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
       config,
       authenticate: authenticator(ring, config, failures),
       reports,
-      gatekeeper: new Gatekeeper({ rateLimits: stores.rateLimits, budgets: stores.budgets, usage: stores.usage, prices: { ...DEFAULT_PRICES, ...config.modelPrices } }),
+      gatekeeper: new Gatekeeper({ rateLimits: stores.rateLimits, budgets: stores.budgets, usage: stores.usage, prices, pricedModel: (model) => pricedModel(pool, model) }),
       pool,
       catalog: new ModelCatalog(pool, log),
       cache,

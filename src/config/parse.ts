@@ -10,7 +10,13 @@ export interface Parser<T> {
   show?(value: T): string
 }
 
-export type ModelPrices = Record<string, { input: number; output: number; image_input?: number; audio_input?: number }>
+export type ModelPrices = Record<
+  string,
+  { input: number; output: number; cached_input?: number; cache_write?: number; image_input?: number; audio_input?: number; image_output?: number }
+>
+
+/** The prices an entry of MODEL_PRICES may set besides `input` and `output`. */
+const OPTIONAL_PRICES = ['cached_input', 'cache_write', 'image_input', 'audio_input', 'image_output'] as const
 
 const ok = <T>(value: T): Parsed<T> => ({ value })
 const problem = (sentence: string): Parsed<never> => ({ problem: sentence })
@@ -153,7 +159,11 @@ export const origins: Parser<'*' | string[]> = {
   show: (value) => (value === '*' ? value : value.join(',')),
 }
 
-/** JSON `{"model":{"input":USD,"output":USD}}`, USD per million tokens; `image_input`, `audio_input` optional. */
+/**
+ * JSON `{"model":{"input":USD,"output":USD}}`, USD per million tokens; `cached_input`, `cache_write`,
+ * `image_input`, `audio_input`, `image_output` optional. Any other field is refused: a misspelt
+ * `cached_input` would otherwise price cached tokens at the input price without a word.
+ */
 export const prices: Parser<ModelPrices> = {
   parse(raw, name) {
     try {
@@ -165,11 +175,15 @@ export const prices: Parser<ModelPrices> = {
         Object.values(parsed).every(
           (p: any) =>
             p &&
+            typeof p === 'object' &&
             [p.input, p.output].every((usd) => typeof usd === 'number' && usd >= 0) &&
-            [p.image_input, p.audio_input].every((usd) => usd === undefined || (typeof usd === 'number' && usd >= 0))
+            OPTIONAL_PRICES.every((field) => p[field] === undefined || (typeof p[field] === 'number' && p[field] >= 0)) &&
+            Object.keys(p).every((field) => field === 'input' || field === 'output' || (OPTIONAL_PRICES as readonly string[]).includes(field))
         )
       if (valid) return ok(parsed as ModelPrices)
     } catch {}
-    return problem(`${name} must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)`)
+    return problem(
+      `${name} must be JSON like {"gpt-4o-mini":{"input":0.15,"cached_input":0.075,"output":0.6}} (USD per million tokens; cached_input, cache_write, image_input, audio_input, image_output optional)`
+    )
   },
 }

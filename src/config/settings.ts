@@ -241,12 +241,12 @@ export const SETTINGS = {
     help: 'bearer key for the cache admin API under /admin',
     parse: text,
   }),
-  /** USD per million tokens, overriding or extending the built-in table. */
+  /** USD per million tokens, replacing the catalogue's entry for a model or adding one. */
   modelPrices: setting({
     env: 'MODEL_PRICES',
     default: {},
-    shown: 'built-in table',
-    help: 'JSON {"model":{"input":USD,"output":USD}} per million tokens (image_input, audio_input optional), for key budgets and the savings estimate',
+    shown: 'the @pydantic/genai-prices catalogue',
+    help: 'JSON {"model":{"input":USD,"cached_input":USD,"cache_write":USD,"output":USD}} per million tokens, replacing the catalogue\'s entry for that model (by the upstream\'s name for it), for key budgets and the savings estimate',
     parse: prices,
   }),
 }

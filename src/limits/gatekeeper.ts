@@ -1,6 +1,7 @@
 import type { ClientKey } from '../auth/client-key'
 import { badRequest, insufficientQuota, rateLimitExceeded } from '../errors'
-import { costOf, priceOf, type PriceTable } from '../openai/prices'
+import { costOf, type PriceSource } from '../openai/prices'
+import type { Tokens } from '../openai/usage'
 import type { BudgetStore, RateLimitResult, RateLimitStore, UsageStore } from '../state/types'
 import type { TokenEstimate } from './estimate'
 import { rateLimitHeaders } from './headers'
@@ -16,12 +17,15 @@ const WINDOW_MS = 60_000
 /** A reservation outlives any request (streams included); one never settled cannot hold a budget forever. */
 const RESERVATION_TTL_MS = 15 * 60_000
 
-/** What a request cost: tokens as the upstream reported them, or as received when it reported none. */
-export interface Spent {
-  promptTokens: number
-  completionTokens: number
+/**
+ * What a request cost: tokens as the upstream reported them (the prompt's cached and cache-written parts
+ * too, priced apart), or as received when it reported none.
+ */
+export interface Spent extends Tokens {
   /** Its cost, for a call not priced by these tokens alone (per image or minute, image or audio input). */
   usd?: number
+  /** The name the upstream that answered knows the model by (after its model_map): what prices it. */
+  model?: string
 }
 
 export interface Admission {
@@ -37,7 +41,12 @@ export interface GatekeeperOptions {
   rateLimits: RateLimitStore
   budgets: BudgetStore
   usage: UsageStore
-  prices: PriceTable
+  prices: PriceSource
+  /**
+   * The name prices know a client's model by before an upstream answered (the estimate, a cache hit): the
+   * first upstream's that serves it, after its model_map. Without it, the client's name.
+   */
+  pricedModel?: (model: string) => string
   now?: () => number
 }
 
@@ -56,9 +65,13 @@ export class Gatekeeper {
     this.now = options.now ?? Date.now
   }
 
-  /** The price table budgets are settled with, for callers that price a call themselves (images, audio). */
-  get prices(): PriceTable {
-    return this.options.prices
+  /** The prices budgets are settled with, for callers that price a call themselves (images, audio): by the client's model name, as its upstream's. */
+  get prices(): PriceSource {
+    return { of: (model, promptTokens) => this.options.prices.of(this.pricedModel(model), promptTokens) }
+  }
+
+  private pricedModel(model: string): string {
+    return this.options.pricedModel?.(model) ?? model
   }
 
   /** The key's window as it stands, counting nothing; undefined when the key has no limit. */
@@ -118,7 +131,7 @@ export class Gatekeeper {
       settle: async (spent) => {
         if (done) return
         done = true
-        const cost = spent.usd ?? costOf(this.options.prices, model, spent.promptTokens, spent.completionTokens)
+        const cost = spent.usd ?? costOf(this.options.prices, spent.model ?? this.pricedModel(model), spent)
         if (reservation) {
           const actual = budget!.usd !== undefined ? cost : spent.promptTokens + spent.completionTokens
           await this.options.budgets.settle(key.account, reservation.period, reservation.id, actual)
@@ -131,6 +144,9 @@ export class Gatekeeper {
           hits: 0,
           promptTokens: spent.promptTokens,
           completionTokens: spent.completionTokens,
+          cachedTokens: spent.cachedTokens ?? 0,
+          cacheWriteTokens: spent.cacheWriteTokens ?? 0,
+          reasoningTokens: spent.reasoningTokens ?? 0,
           costUsd: cost,
           savedUsd: 0,
         })
@@ -149,7 +165,7 @@ export class Gatekeeper {
       promptTokens: 0,
       completionTokens: 0,
       costUsd: 0,
-      savedUsd: saved ? costOf(this.options.prices, model, saved.promptTokens, saved.completionTokens) : 0,
+      savedUsd: saved ? costOf(this.options.prices, this.pricedModel(model), saved) : 0,
     })
   }
 
@@ -158,14 +174,20 @@ export class Gatekeeper {
     const budget = key.budget!
     if (budget.tokens !== undefined) return estimate.promptTokens + estimate.completionTokens
     if (usd !== undefined) return usd
-    if (!priceOf(this.options.prices, model)) {
+    const priced = this.pricedModel(model)
+    const price = this.options.prices.of(priced, estimate.promptTokens)
+    if (!price) {
+      const upstream = priced === model ? '' : ` (its upstream's '${priced}')`
       throw badRequest(
-        `The model '${model}' has no price in this proxy, and this key has a dollar budget: ask the operator to add it to MODEL_PRICES.`,
+        `The model '${model}'${upstream} has no price in this proxy, and this key has a dollar budget: ask the operator to add it to MODEL_PRICES.`,
         'model',
         'model_not_priced'
       )
     }
-    return costOf(this.options.prices, model, estimate.promptTokens, estimate.completionTokens)
+    // The reservation must not fall short of the bill: the whole prompt may be written to the provider's
+    // prompt cache, where that costs more than input (Anthropic's).
+    const written = (price.cache_write ?? 0) > price.input ? estimate.promptTokens : 0
+    return costOf(this.options.prices, priced, { ...estimate, cacheWriteTokens: written })
   }
 
   /**

@@ -9,7 +9,8 @@ import {
   TRANSCRIPTION_INPUT_TOKENS,
   TRANSCRIPTION_OUTPUT_TOKENS,
 } from '../openai/media-prices'
-import { priceOf, type PriceTable, type TokenPrice } from '../openai/prices'
+import { priceOf, type PriceSource, type TokenPrice } from '../openai/prices'
+import { tokensOf } from '../openai/usage'
 import { tokensOfText } from './estimate'
 import type { Call, Spent } from './gatekeeper'
 
@@ -57,7 +58,7 @@ const AUDIO_BYTES_PER_SECOND = 2_000
 const PER_MESSAGE = 8
 
 /** How `request` is priced under `budget`, or a 400 `not_metered` naming the group and the model. */
-export function meterMedia(request: MediaRequest, prices: PriceTable, budget: BudgetSetting): MediaMeter {
+export function meterMedia(request: MediaRequest, prices: PriceSource, budget: BudgetSetting): MediaMeter {
   const { group, path, fields } = request
   const model = typeof fields.model === 'string' && fields.model !== '' ? fields.model : undefined
   if (model === undefined) throw notMetered(group, '(none)', 'name the model in the request, so its price is known before it is sent.')
@@ -65,7 +66,7 @@ export function meterMedia(request: MediaRequest, prices: PriceTable, budget: Bu
   const unpriced = () => notMetered(group, model, 'the proxy has no price for it (MODEL_PRICES adds token prices for models that report token usage).')
   const perUnit = (unit: string) => notMetered(group, model, `it is priced per ${unit}, and this key's budget counts tokens.`)
   const tokenPrice = () => {
-    const price = priceOf(prices, model)
+    const price = prices.of(model)
     if (!price && !byTokens) throw unpriced()
     return price
   }
@@ -155,25 +156,28 @@ function perAudioMinute(model: string, files: MediaRequest['files'], perMinute: 
 }
 
 /**
- * The usage an images or transcription answer reports: `input_tokens` (the image or audio part detailed in
- * `input_tokens_details` for images, `input_token_details` for audio) and `output_tokens`. Input not detailed
- * is taken as image or audio, the dearer kind.
+ * The usage an images or transcription answer reports, read as every usage is (`tokensOf`: `input_tokens`,
+ * `output_tokens`, a cached part where there is one), with the image or audio part of the input detailed in
+ * `input_tokens_details` for images, `input_token_details` for audio. Input not detailed is taken as image
+ * or audio, the dearer kind.
  */
 function reportedTokens(answer: unknown, price: TokenPrice | undefined, kind: 'image' | 'audio'): Spent | undefined {
   const usage = (answer as { usage?: Record<string, unknown> } | undefined)?.usage
-  const input = count(usage?.input_tokens)
-  if (!usage || input === undefined) return undefined
-  const output = count(usage.output_tokens) ?? 0
+  const tokens = tokensOf(usage, 'openai')
+  if (!usage || !tokens) return undefined
+  const { promptTokens: input, completionTokens: output } = tokens
   const details = (usage.input_tokens_details ?? usage.input_token_details) as Record<string, unknown> | undefined
   const media = count(details?.[`${kind}_tokens`])
   const text = count(details?.text_tokens) ?? (media === undefined ? 0 : Math.max(0, input - media))
-  return { promptTokens: input, completionTokens: output, usd: usdOf(price, text, input - text, output, kind) }
+  return { ...tokens, usd: usdOf(price, text, input - text, output, kind) }
 }
 
 function usdOf(price: TokenPrice | undefined, text: number, media: number, output: number, kind: 'image' | 'audio'): number {
   if (!price) return 0
   const mediaPrice = (kind === 'image' ? price.image_input : price.audio_input) ?? price.input
-  return (text * price.input + media * mediaPrice + output * price.output) / 1_000_000
+  // An image model's output is images: at their own price where the catalogue sets one (gpt-image-1.5).
+  const outputPrice = (kind === 'image' ? price.image_output : undefined) ?? price.output
+  return (text * price.input + media * mediaPrice + output * outputPrice) / 1_000_000
 }
 
 const count = (value: unknown) => {

@@ -8,8 +8,15 @@ import { dayOf, periodOf } from './periods'
 export interface UsageFigures {
   requests: number
   hits: number
+  /** Every input token, the provider-cached ones included (DESIGN §1.9). */
   prompt_tokens: number
   completion_tokens: number
+  /** Of prompt_tokens: read from the provider's prompt cache (billed lower). */
+  cached_tokens: number
+  /** Of prompt_tokens: written to the provider's prompt cache (Anthropic bills them higher). */
+  cache_write_tokens: number
+  /** Of completion_tokens: reasoning. */
+  reasoning_tokens: number
   cost_usd: number
   saved_usd: number
 }
@@ -26,12 +33,15 @@ export interface BudgetReport {
 const round = (n: number) => Math.round(n * 1e6) / 1e6
 
 export function sumRows(rows: readonly UsageRow[]): UsageFigures {
-  const out: UsageFigures = { requests: 0, hits: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0, saved_usd: 0 }
+  const out: UsageFigures = { requests: 0, hits: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0, saved_usd: 0 }
   for (const row of rows) {
     out.requests += row.requests
     out.hits += row.hits
     out.prompt_tokens += row.promptTokens
     out.completion_tokens += row.completionTokens
+    out.cached_tokens += row.cachedTokens
+    out.cache_write_tokens += row.cacheWriteTokens
+    out.reasoning_tokens += row.reasoningTokens
     out.cost_usd += row.costUsd
     out.saved_usd += row.savedUsd
   }

@@ -1,3 +1,5 @@
+import { tokensOf, type Tokens } from './usage'
+
 // The answer as the cache keeps it: always the full non-streamed OpenAI object, whichever form the upstream
 // sent it in, so one entry can be given back as JSON or replayed as a stream (src/openai/sse/replay.ts).
 //
@@ -32,22 +34,19 @@ export interface TokenUsage {
 }
 
 /**
- * The token counts of a stored answer, or undefined when the upstream reported none. Embeddings report no
- * completion tokens: they count as 0. A response's `input_tokens` and `output_tokens` are its prompt and
- * completion tokens. An Anthropic message's prompt is all the input the model read: its `input_tokens` count
- * only what was neither read from nor written to the prompt cache, so both of those are added (as OpenAI's
- * `prompt_tokens` include its cached tokens).
+ * The tokens of a stored answer, or undefined when the upstream reported none: read as every usage is
+ * (usage.ts `tokensOf`), so an Anthropic message's prompt is all the input the model read, the prompt cache's
+ * reads and writes included, as OpenAI's `prompt_tokens` include its cached tokens.
  */
-export function usageOf(answer: StoredAnswer): TokenUsage | undefined {
-  const usage = answer.body?.usage
-  if (!usage || typeof usage !== 'object') return undefined
-  const cached = answer.endpoint === 'messages' ? (count(usage.cache_read_input_tokens) ?? 0) + (count(usage.cache_creation_input_tokens) ?? 0) : 0
-  const input = count(usage.input_tokens)
-  const prompt = count(usage.prompt_tokens) ?? (input === undefined ? undefined : input + cached)
-  const completion = count(usage.completion_tokens) ?? count(usage.output_tokens) ?? 0
-  if (prompt === undefined) return undefined
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: count(usage.total_tokens) ?? prompt + completion }
+export function storedTokens(answer: StoredAnswer): Tokens | undefined {
+  return tokensOf(answer.body?.usage, answer.endpoint === 'messages' ? 'anthropic' : 'openai')
 }
 
-const count = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined
+/** The token counts of a stored answer in OpenAI's names (see storedTokens). */
+export function usageOf(answer: StoredAnswer): TokenUsage | undefined {
+  const tokens = storedTokens(answer)
+  if (!tokens) return undefined
+  const { promptTokens: prompt, completionTokens: completion } = tokens
+  const total = answer.body.usage.total_tokens
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: typeof total === 'number' && Number.isFinite(total) && total >= 0 ? total : prompt + completion }
+}

@@ -77,3 +77,18 @@ export function optional(body: JsonObject, field: string, expected: string, ok: 
   const value = body[field]
   if (value !== undefined && value !== null && !ok(value)) throw invalid(field, expected)
 }
+
+/**
+ * `messages` as chat and Anthropic's Messages both require it: a non-empty array of objects. `each` checks
+ * what the dialect requires of one message, named `messages[i]`.
+ */
+export function messageList(messages: unknown, each: (message: JsonObject, param: string) => void) {
+  if (messages === undefined) throw missing('messages')
+  if (!Array.isArray(messages)) throw invalid('messages', 'an array of message objects')
+  if (messages.length === 0) throw badRequest("Invalid 'messages': empty array. Expected at least one message.", 'messages', 'empty_array')
+  messages.forEach((message, i) => {
+    const param = `messages[${i}]`
+    if (!isObject(message)) throw invalid(param, 'an object with a role and content')
+    each(message, param)
+  })
+}

@@ -2,6 +2,7 @@ import type { ClientKey } from '../auth/client-key'
 import { ApiError } from '../errors'
 import type { Admission, Call, Gatekeeper } from '../limits/gatekeeper'
 import type { StreamEnd } from '../openai/sse/tap'
+import type { Tokens } from '../openai/usage'
 import type { PoolAnswer, PoolRequest, UpstreamPool } from '../upstream/pool'
 
 // What one request learns on its way through the proxy, for its log line and the statistics: created by the
@@ -30,8 +31,8 @@ export class RequestContext {
   overBudget = false
   /** `x-output-cap`: the key's cap when it lowered or set the request's `max_*tokens`, and what else it changed. */
   outputCap?: string
-  /** Tokens a cache hit saved. */
-  saved?: { promptTokens: number; completionTokens: number }
+  /** Tokens a cache hit saved: its stored answer's usage, the provider-cached part included. */
+  saved?: Tokens
   /** How a streamed body ended, once it has. */
   streamEnd?: StreamEnd
   /** Resolves when the answer's body is over: at once for a plain answer, at its end for a stream. */

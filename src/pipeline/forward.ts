@@ -6,6 +6,7 @@ import type { UpstreamPool } from '../upstream/pool'
 import { combineCaptures } from './answer-capture'
 import { meteringCapture } from './metering'
 import type { ModelRequest } from './model-request'
+import { pricedModel } from './priced-model'
 import { relay } from './relay'
 import type { ResponsesState } from './responses-ids'
 import { upstreamPlan } from './upstream-plan'
@@ -38,7 +39,8 @@ export async function forward(req: ModelRequest, admission: Admission, deps: For
   const { ctx, body, dialect, request } = req
   req.admission = admission
   const streamed = body.stream === true && req.route.endpoint !== 'embeddings'
-  const metering = req.key.metered ? meteringCapture(req.call.estimate, admission, streamed) : undefined
+  const priced = () => pricedModel(deps.pool, req.call.model, ctx.upstream)
+  const metering = req.key.metered ? meteringCapture(req.call.estimate, admission, streamed, priced) : undefined
   const withheld = (metering || pending) && isCached(dialect) && dialect.askForUsage(body)
   const plan = await upstreamPlan(req, deps.responses)
   const answer = await ctx.callUpstream(deps.pool, {

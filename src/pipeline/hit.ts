@@ -2,7 +2,7 @@ import type { Hit } from '../cache/probe'
 import type { ReplayTemplate } from '../dialects/replay-template'
 import { SSE_CONTENT, JSON_CONTENT } from '../dialects/replay-template'
 import type { Gatekeeper } from '../limits/gatekeeper'
-import { usageOf } from '../openai/answer'
+import { storedTokens } from '../openai/answer'
 import type { ClientKey } from '../auth/client-key'
 import type { RequestContext } from './context'
 
@@ -23,8 +23,8 @@ export function cacheHeaders(hit: Hit): Record<string, string> {
 export async function serveHit(ctx: RequestContext, key: ClientKey, hit: Hit, template: ReplayTemplate, gatekeeper: Gatekeeper): Promise<Response> {
   ctx.cache = 'HIT'
   ctx.cacheMatch = hit.match
-  const usage = usageOf(hit.entry.answer)
-  if (usage) ctx.saved = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+  // What the stored answer cost when it was made, its provider-cached part included, is what this hit saved.
+  ctx.saved = storedTokens(hit.entry.answer)
   if (key.metered) await gatekeeper.recordHit(key, hit.entry.model, ctx.saved).catch(() => {})
   return respond(hit, template)
 }

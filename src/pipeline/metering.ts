@@ -4,7 +4,7 @@ import type { Admission } from '../limits/gatekeeper'
 import type { MediaMeter } from '../limits/media-meter'
 import { SseParser } from '../openai/sse/parser'
 import { StreamMeter } from '../openai/sse/meter'
-import { tokensOfAnswer } from '../openai/usage'
+import { tokensOfAnswer, type Tokens } from '../openai/usage'
 import type { Capture } from './relay'
 
 // What a forwarded answer used, for the key's budget and usage: the usage the upstream reported (for a
@@ -12,22 +12,25 @@ import type { Capture } from './relay'
 // text that arrived. A stream cut by either side is settled to what was received, never to nothing; an
 // answer that failed (an error status, a body the upstream cut) spent nothing.
 
-export function meteringCapture(estimate: TokenEstimate, admission: Admission, streamed: boolean): Capture {
+export function meteringCapture(estimate: TokenEstimate, admission: Admission, streamed: boolean, model?: () => string | undefined): Capture {
   const meter = streamed ? new StreamMeter() : undefined
+  // Priced by the name of the upstream that answered (after its model_map), known once the answer is done.
+  const settle = (spent: Tokens) => admission.settle({ ...spent, model: model?.() })
   return {
     chunk: (chunk) => meter?.push(chunk),
     done: async (outcome, text) => {
       if (outcome === 'failed') return admission.release()
-      if (!meter) return admission.settle(tokensOfAnswer(text) ?? estimate)
+      if (!meter) return settle(tokensOfAnswer(text) ?? estimate)
       // A stream that ended normally carries its own count; one cut short may have carried only provisional
       // ones (zeros before the last chunk): it pays at least for what it received.
       const reported = meter.usage
       const received = tokensOfText(meter.receivedTextBytes)
-      if (outcome === 'complete' && reported) return admission.settle(reported)
-      return admission.settle({
-        promptTokens: reported && reported.promptTokens > 0 ? reported.promptTokens : estimate.promptTokens,
-        completionTokens: Math.max(reported?.completionTokens ?? 0, received),
-      })
+      if (outcome === 'complete' && reported) return settle(reported)
+      // A reported prompt comes with its cached part (Anthropic's message_start says both before any text);
+      // the completion is what arrived, of which no part is known to be reasoning.
+      const prompt: Tokens = reported && reported.promptTokens > 0 ? reported : { promptTokens: estimate.promptTokens, completionTokens: 0 }
+      const { reasoningTokens: _reasoning, ...input } = prompt
+      return settle({ ...input, completionTokens: Math.max(reported?.completionTokens ?? 0, received) })
     },
   }
 }

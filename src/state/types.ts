@@ -118,11 +118,19 @@ export interface UsageRow {
   hits: number
   promptTokens: number
   completionTokens: number
+  /** Of the prompt tokens: read from the provider's prompt cache (DESIGN §1.9). */
+  cachedTokens: number
+  /** Of the prompt tokens: written to the provider's prompt cache. */
+  cacheWriteTokens: number
+  /** Of the completion tokens: reasoning. */
+  reasoningTokens: number
   costUsd: number
   savedUsd: number
 }
 
-export type UsageDelta = UsageRow
+/** What one request adds to its row; the prompt's and completion's parts count 0 when not given. */
+export type UsageDelta = Omit<UsageRow, UsageParts> & Partial<Pick<UsageRow, UsageParts>>
+type UsageParts = 'cachedTokens' | 'cacheWriteTokens' | 'reasoningTokens'
 
 export interface UsageStore {
   add(delta: UsageDelta): Promise<void>

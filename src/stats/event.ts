@@ -1,3 +1,5 @@
+import type { Tokens } from '../openai/usage'
+
 // One finished API request, as the statistics see it: no prompt text, no key.
 
 export interface RequestEvent {
@@ -15,7 +17,7 @@ export interface RequestEvent {
   rateLimited: boolean
   /** Refused by the key's budget (429 insufficient_quota): not a rate limit, and counted apart from one. */
   overBudget?: boolean
-  /** Tokens a cache hit did not spend. */
-  saved?: { promptTokens: number; completionTokens: number }
+  /** Tokens a cache hit did not spend: its stored answer's usage (the provider-cached part priced as such). */
+  saved?: Tokens
   at?: number
 }

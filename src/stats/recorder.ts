@@ -1,7 +1,7 @@
 import { throttledLog, describeError, type LogSink } from '../log/sink'
 import type { StatsDelta, StatsStore } from '../state/types'
 import { ModelLabels, statusClass } from './labels'
-import { costOf, DEFAULT_PRICES, type PriceTable } from '../openai/prices'
+import { CATALOGUE_PRICES, costOf, type PriceSource } from '../openai/prices'
 import type { RequestEvent } from './event'
 import { PrometheusMetrics } from './prometheus'
 import { buildSnapshot, BUCKET_SECONDS, ENDPOINTS, SERIES_HOURS, type UpstreamHealth } from './snapshot'
@@ -16,7 +16,10 @@ export type { RequestEvent }
 export interface StatsOptions {
   store: StatsStore
   version: string
-  prices?: PriceTable
+  /** The catalogue with MODEL_PRICES over it (default: the catalogue alone). */
+  prices?: PriceSource
+  /** The name prices know a client's model by: the first serving upstream's, after its model_map. */
+  pricedModel?: (model: string) => string
   cacheEnabled: boolean
   cacheEntries?: () => Promise<number>
   /** Each upstream's keys and their health, for the status page (never a key, only fingerprints). */
@@ -34,7 +37,7 @@ const LATENCY_SAMPLES = 1000
 export class StatsRecorder {
   readonly prometheus: PrometheusMetrics
   private readonly now: () => number
-  private readonly prices: PriceTable
+  private readonly prices: PriceSource
   private readonly models = new ModelLabels()
   private pending: StatsDelta = emptyDelta()
   private readonly latencies: number[] = []
@@ -45,7 +48,7 @@ export class StatsRecorder {
 
   constructor(private readonly options: StatsOptions) {
     this.now = options.now ?? Date.now
-    this.prices = { ...DEFAULT_PRICES, ...options.prices }
+    this.prices = options.prices ?? CATALOGUE_PRICES
     this.startedAt = this.now()
     this.failure = throttledLog(options.log ?? (() => {}))
     this.prometheus = new PrometheusMetrics(options.version, this.startedAt, options.cacheEntries ?? (async () => 0), options.upstreams, this.now)
@@ -77,9 +80,11 @@ export class StatsRecorder {
     if (event.upstreamFailed) this.add('upstream.errors')
     if (event.saved) {
       const { promptTokens, completionTokens } = event.saved
-      const usd = costOf(this.prices, event.model ?? '', promptTokens, completionTokens)
+      const asked = event.model ?? ''
+      const usd = costOf(this.prices, this.options.pricedModel?.(asked) ?? asked, event.saved)
       this.add('tokens.prompt', promptTokens)
       this.add('tokens.completion', completionTokens)
+      if (event.saved.cachedTokens) this.add('tokens.cached', event.saved.cachedTokens)
       this.add('usd', usd)
       this.add(`tokens.model.${model}`, promptTokens + completionTokens)
       this.add(`usd.model.${model}`, usd)

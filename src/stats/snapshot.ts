@@ -72,6 +72,8 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
     savings: {
       promptTokens: total('tokens.prompt'),
       completionTokens: total('tokens.completion'),
+      // Of promptTokens: the part the provider had read from its prompt cache when the answer was made.
+      cachedTokens: total('tokens.cached'),
       totalTokens: total('tokens.prompt') + total('tokens.completion'),
       usd: round(total('usd'), 6),
       byModel: Object.fromEntries(Object.keys(tokensByModel).map((m) => [m, { tokens: tokensByModel[m]!, usd: round(usdByModel[m] ?? 0, 6) }])),

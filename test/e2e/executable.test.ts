@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { eventually, usageOf } from '../helpers/budget'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
+import { keysEnv } from '../helpers/named-keys'
 import { PROXY_KEY, REAL_KEY } from '../helpers/start-proxy'
 
 // The standalone executable, as a VPS user gets it: built, copied alone into an empty directory, run with
-// a bare environment (no Bun on the PATH, no node_modules anywhere near), and asked for a semantic hit.
+// a bare environment (no Bun on the PATH, no node_modules anywhere near), and asked for a semantic hit and
+// for a model priced by the price catalogue bundled in it.
 
 const root = join(import.meta.dir, '../..')
 let buildDir: string
@@ -32,6 +35,8 @@ afterAll(async () => {
   await upstream?.stop()
   rmSync(runDir, { recursive: true, force: true })
 })
+
+const ALICE = 'Hq3Zt8Mw1Rc6Ny4Kb9Vd'
 
 const bareEnv = (extra: Record<string, string> = {}) => ({ PATH: '/usr/bin:/bin', TMPDIR: tmpdir(), HOME: runDir, ...extra })
 
@@ -63,6 +68,7 @@ describe('dist/proxy-gpt', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         CACHE_SIMILARITY_THRESHOLD: '0.8',
+        ...keysEnv([{ name: 'alice', key: ALICE, budget: { usd: 1, per: 'day' } }]),
       }),
       stdout: 'pipe',
       stderr: 'pipe',
@@ -108,6 +114,20 @@ describe('dist/proxy-gpt', () => {
       expect(await script.text()).toContain('proxy-gpt.status.lang')
       expect((await fetch(`${base}/health`)).status).toBe(200)
       expect(existsSync(join(runDir, 'data', 'cache.sqlite'))).toBe(true)
+
+      // The price catalogue is inside, read without a network: a dollar budget prices deepseek-chat.
+      expect(out).toMatch(/prices: @pydantic\/genai-prices \d+\.\d+\.\d+ \(\d{4,} models\), MODEL_PRICES overrides 0/)
+      const priced = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'deepseek-chat', messages: [{ role: 'user', content: 'How old is the Moon?' }] }),
+      })
+      expect(priced.status).toBe(200)
+      const usage = await eventually(
+        () => usageOf(base, ALICE),
+        (u) => u.reserved === 0 && u.today.requests === 1
+      )
+      expect(usage.spent).toBeGreaterThan(0)
 
       child.kill('SIGTERM')
       expect(await child.exited).toBe(0)

@@ -2,7 +2,7 @@
 // estimated at (the reservation it makes), and polling for what settles after a stream has ended.
 
 import { estimateTokens } from '../../src/limits/estimate'
-import { costOf, DEFAULT_PRICES } from '../../src/openai/prices'
+import { CATALOGUE_PRICES, costOf } from '../../src/openai/prices'
 
 /** GET /v1/usage for `key`: the budget, period, spent, reserved, remaining and today. */
 export async function usageOf(url: string, key: string): Promise<any> {
@@ -17,7 +17,8 @@ export function chatEstimate(content: string, maxTokens: number) {
   return { ...estimate, tokens: estimate.promptTokens + estimate.completionTokens }
 }
 
-export const usdOf = (model: string, promptTokens: number, completionTokens: number) => costOf(DEFAULT_PRICES, model, promptTokens, completionTokens)
+/** What the catalogue (no MODEL_PRICES) says these tokens cost on `model`. */
+export const usdOf = (model: string, promptTokens: number, completionTokens: number) => costOf(CATALOGUE_PRICES, model, { promptTokens, completionTokens })
 
 /** What the fake upstream reports for a chat answer to `content`: 10 prompt tokens, one per answer word. */
 export function fakeUsage(content: string) {

@@ -135,6 +135,11 @@ export interface FakeOptions {
    * named `*reason*`, and the context cache's tokens in the chat usage (fake-deepseek.ts).
    */
   speaks?: 'all' | 'chat'
+  /**
+   * OpenAI's prompt cache: its chat answers (JSON and streamed) say this many of their 10 prompt tokens were
+   * read from it, in `prompt_tokens_details.cached_tokens`. None by default.
+   */
+  cachedTokens?: number
 }
 
 /** Real upstreams close a Responses stream a little after `response.completed` (the `endLagMs` fault overrides). */
@@ -211,7 +216,7 @@ export async function startFakeUpstream(options: FakeOptions = {}): Promise<Fake
     }
     switch (route) {
       case 'POST /v1/chat/completions':
-        return json.stream ? chatStream(json, id, fault, state, chatOnly) : reply(chatCompletion(json, id, chatOnly), fault)
+        return json.stream ? chatStream(json, id, fault, state, chatOnly, options.cachedTokens) : reply(chatCompletion(json, id, chatOnly, options.cachedTokens), fault)
       case 'POST /v1/completions':
         return reply(
           {
@@ -372,7 +377,13 @@ function toolCallFor(json: any): { id: string; name: string; arguments: string }
   return { id: 'call_fake_1', name, arguments: JSON.stringify({ city: 'Paris', unit: 'celsius' }) }
 }
 
-function chatCompletion(json: any, id: number, chatOnly = false) {
+/** OpenAI's chat usage: 10 prompt tokens, one per answer word, and the prompt cache's part when there is one. */
+function openaiUsage(completion: number, cached: number) {
+  const usage = { prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion }
+  return cached ? { ...usage, prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 } } : usage
+}
+
+function chatCompletion(json: any, id: number, chatOnly = false, cached = 0) {
   const content = answerFor(json)
   const call = toolCallFor(json)
   const thinking = chatOnly && !call ? reasoningFor(json.model, lastUserText(json.messages)) : undefined
@@ -387,7 +398,7 @@ function chatCompletion(json: any, id: number, chatOnly = false) {
     choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop', logprobs: null }],
     usage: chatOnly
       ? deepseekUsage(json.messages, content.split(' ').length, thinking)
-      : { prompt_tokens: 10, completion_tokens: content.split(' ').length, total_tokens: 10 + content.split(' ').length },
+      : openaiUsage(content.split(' ').length, cached),
   }
 }
 
@@ -397,7 +408,7 @@ export function holdGate() {
   return { held, release }
 }
 
-function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }, chatOnly = false): Response {
+function chatStream(json: any, id: number, fault: Fault, state: { cancelled: number; streamsCompleted: number; held: Promise<void> }, chatOnly = false, cached = 0): Response {
   const words = answerFor(json).split(/(?<= )/)
   const base = { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: json.model }
   const call = toolCallFor(json)
@@ -421,7 +432,7 @@ function chatStream(json: any, id: number, fault: Fault, state: { cancelled: num
           delta({ content: '', reasoning_content: null }, 'stop'),
         ]
       : [delta({ role: 'assistant', content: '' }), ...words.map((word) => delta({ content: word })), delta({}, 'stop')]
-  const usage = chatOnly ? deepseekUsage(json.messages, words.length, thinking) : { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length }
+  const usage = chatOnly ? deepseekUsage(json.messages, words.length, thinking) : openaiUsage(words.length, cached)
   const chunks = [
     ...answer,
     ...(json.stream_options?.include_usage ? [event({ ...base, choices: [], usage })] : []),

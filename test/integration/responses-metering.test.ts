@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type OpenAI from 'openai'
 import { estimateTokens } from '../../src/limits/estimate'
-import { costOf, DEFAULT_PRICES } from '../../src/openai/prices'
+import { costOf, Prices } from '../../src/openai/prices'
 import { eventually, todayUtc, usageOf } from '../helpers/budget'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium'
 import { TOKENS_PER_MESSAGE } from '../helpers/fake-deepseek'
@@ -27,11 +27,11 @@ const ADMIN_KEY = 'admin-Xp4Md9Ks2Bv7Rt1Lz'
 const NATIVE = 'gpt-4o-mini'
 const TRANSLATED = 'deepseek-chat'
 /**
- * DeepSeek is not in the built-in table: priced here, as an operator would; both prices high enough that the
- * usage figures, rounded to a millionth of a dollar, still tell one token from another.
+ * Priced here, as an operator would (MODEL_PRICES replaces the catalogue's entries); both prices high enough
+ * that the usage figures, rounded to a millionth of a dollar, still tell one token from another.
  */
 const MODEL_PRICES = { [NATIVE]: { input: 150, output: 600 }, [TRANSLATED]: { input: 270, output: 1100 } }
-const PRICES = { ...DEFAULT_PRICES, ...MODEL_PRICES }
+const PRICES = new Prices(MODEL_PRICES)
 const BOB_CAP = 50
 
 let native: FakeUpstream
@@ -92,7 +92,7 @@ const tokens = (...calls: Called[]) => ({
   prompt: calls.reduce((n, c) => n + c.usage.input_tokens, 0),
   completion: calls.reduce((n, c) => n + c.usage.output_tokens, 0),
 })
-const usd = (model: string, ...calls: Called[]) => calls.reduce((n, c) => n + costOf(PRICES, model, c.usage.input_tokens, c.usage.output_tokens), 0)
+const usd = (model: string, ...calls: Called[]) => calls.reduce((n, c) => n + costOf(PRICES, model, { promptTokens: c.usage.input_tokens, completionTokens: c.usage.output_tokens }), 0)
 
 describe('a budgeted key calling /v1/responses: native and translated, JSON and streamed, misses and hits', () => {
   let proxy: TestProxy

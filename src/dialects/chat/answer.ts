@@ -1,5 +1,6 @@
 import type { StoredAnswer } from '../../openai/answer'
 import type { JsonObject } from '../../openai/validate'
+import { answerObject } from '../answer-object'
 
 // Chat Completions and Completions answers as the cache sees them: which requests a stored answer can give
 // back, which stream asks for its usage, and which JSON answer is whole.
@@ -22,14 +23,8 @@ export function askForStreamUsage(body: JsonObject): boolean {
 
 /** A non-streamed answer worth keeping: well-formed, no error, every choice finished. */
 export function completeChoices(endpoint: 'chat' | 'completions', text: string | undefined): StoredAnswer | undefined {
-  let body: any
-  try {
-    body = JSON.parse(text ?? '')
-  } catch {
-    return undefined
-  }
-  if (!body || typeof body !== 'object' || body.error) return undefined
-  const choices = body.choices
+  const body = answerObject(text)
+  const choices = body?.choices
   if (!Array.isArray(choices) || choices.length === 0 || choices.some((c: any) => !c || c.finish_reason == null)) return undefined
   return { endpoint, body }
 }

@@ -1,10 +1,10 @@
 import { badRequest } from '../../errors'
 import {
   invalid,
-  isObject,
   isPositiveInteger,
   isTextOrTokens,
   isTokenIds,
+  messageList,
   missing,
   optional,
   optionalTokenCount,
@@ -60,12 +60,7 @@ function promptCount(prompt: unknown): number {
 }
 
 function validateMessages(messages: unknown) {
-  if (messages === undefined) throw missing('messages')
-  if (!Array.isArray(messages)) throw invalid('messages', 'an array of message objects')
-  if (messages.length === 0) throw badRequest("Invalid 'messages': empty array. Expected at least one message.", 'messages', 'empty_array')
-  messages.forEach((message, i) => {
-    const param = `messages[${i}]`
-    if (!isObject(message)) throw invalid(param, 'an object with a role and content')
+  messageList(messages, (message, param) => {
     if (typeof message.role !== 'string') throw invalid(`${param}.role`, 'a string such as "user"')
     const content = message.content
     if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content))

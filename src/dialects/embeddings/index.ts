@@ -1,5 +1,6 @@
 import type { StoredAnswer } from '../../openai/answer'
 import { invalid, isTextOrTokens, missing, optional, requiredString, type JsonObject } from '../../openai/validate'
+import { answerObject } from '../answer-object'
 import { deciding, hash } from '../key-material'
 import { JSON_CONTENT, ReplayTemplate } from '../replay-template'
 import type { CachedDialect } from '../types'
@@ -29,14 +30,8 @@ export const embeddingsDialect: CachedDialect = {
   usageFilter: () => undefined,
   recorder: () => undefined,
   completeAnswer(text): StoredAnswer | undefined {
-    let body: any
-    try {
-      body = JSON.parse(text ?? '')
-    } catch {
-      return undefined
-    }
-    if (!body || typeof body !== 'object' || body.error) return undefined
-    return Array.isArray(body.data) && body.data.length > 0 ? { endpoint: 'embeddings', body: embeddingsAsFloats(body) } : undefined
+    const body = answerObject(text)
+    return Array.isArray(body?.data) && body.data.length > 0 ? { endpoint: 'embeddings', body: embeddingsAsFloats(body) } : undefined
   },
   replayForm: (body) => ({ stream: false, includeUsage: false, encoding: body.encoding_format }),
   // No slots: an embeddings answer carries no id or time of its own.

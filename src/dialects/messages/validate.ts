@@ -1,5 +1,4 @@
-import { badRequest } from '../../errors'
-import { invalid, isObject, isPositiveInteger, missing, optional, requiredString, type JsonObject } from '../../openai/validate'
+import { invalid, isObject, isPositiveInteger, messageList, missing, optional, requiredString, type JsonObject } from '../../openai/validate'
 
 // What an Anthropic Messages request must hold for the proxy to route, cap, count, cache and translate it.
 // The rest (tool schemas, tool_choice, sampling, metadata, blocks' inner fields) is the upstream's to judge.
@@ -27,12 +26,7 @@ export function validateMessagesRequest(body: JsonObject) {
 }
 
 function validateMessages(messages: unknown) {
-  if (messages === undefined) throw missing('messages')
-  if (!Array.isArray(messages)) throw invalid('messages', 'an array of message objects')
-  if (messages.length === 0) throw badRequest("Invalid 'messages': empty array. Expected at least one message.", 'messages', 'empty_array')
-  messages.forEach((message, i) => {
-    const param = `messages[${i}]`
-    if (!isObject(message)) throw invalid(param, 'an object with a role and content')
+  messageList(messages, (message, param) => {
     if (typeof message.role !== 'string' || !ROLES.has(message.role)) throw invalid(`${param}.role`, '"user" or "assistant"')
     if (message.content === undefined) throw missing(`${param}.content`)
     validateContent(message.content, `${param}.content`)

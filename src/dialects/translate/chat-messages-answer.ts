@@ -29,13 +29,17 @@ const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(
 
 /**
  * Anthropic usage in chat's names: the prompt is all the input, cache reads and writes included (Anthropic
- * counts them apart), the cache reads being chat's `cached_tokens`.
+ * counts them apart), the cache reads being chat's `cached_tokens`. Chat has no name for cache writes, which
+ * Anthropic bills above input: they go in `prompt_tokens_details.cache_write_tokens`, as OpenRouter names
+ * them, so the proxy's metering (and a client that knows the name) still sees them.
  */
 export function chatUsage(usage: Json | null | undefined): Json {
   const cacheRead = count(usage?.cache_read_input_tokens)
-  const prompt = count(usage?.input_tokens) + cacheRead + count(usage?.cache_creation_input_tokens)
+  const cacheWrite = count(usage?.cache_creation_input_tokens)
+  const prompt = count(usage?.input_tokens) + cacheRead + cacheWrite
   const completion = count(usage?.output_tokens)
-  const out: Json = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cacheRead } }
+  const details: Json = { cached_tokens: cacheRead, ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}) }
+  const out: Json = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: details }
   const thinking = usage?.output_tokens_details?.thinking_tokens
   if (typeof thinking === 'number') out.completion_tokens_details = { reasoning_tokens: thinking }
   return out

@@ -1,3 +1,4 @@
+import { tokensOf } from '../../openai/usage'
 import type { JsonObject } from '../../openai/validate'
 import { newAnthropicId } from './messages-events'
 import { thinkingBlock, thinkingWanted } from './messages-chat-thinking'
@@ -42,14 +43,21 @@ export function stopOf(finishReason: unknown, matched: unknown, request: JsonObj
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0)
 
 /**
- * Chat usage in Anthropic's names. Anthropic counts cache reads apart from `input_tokens`; chat counts them
- * inside the prompt, as OpenAI (`prompt_tokens_details.cached_tokens`), DeepSeek (`prompt_cache_hit_tokens`)
- * or Moonshot (`cached_tokens`) report them. No chat upstream reports cache writes apart.
+ * Chat usage in Anthropic's names. Anthropic counts cache reads and writes apart from `input_tokens`; chat
+ * counts them inside the prompt, as OpenAI (`prompt_tokens_details.cached_tokens`), DeepSeek
+ * (`prompt_cache_hit_tokens`) or Moonshot (`cached_tokens`) report reads, and OpenRouter
+ * (`prompt_tokens_details.cache_write_tokens`) writes: read as every usage is (`tokensOf`).
  */
 export function messagesUsage(usage: Json | null | undefined): Json {
-  const prompt = count(usage?.prompt_tokens)
-  const cached = Math.min(prompt, count(usage?.prompt_tokens_details?.cached_tokens ?? usage?.prompt_cache_hit_tokens ?? usage?.cached_tokens))
-  return { input_tokens: prompt - cached, cache_creation_input_tokens: 0, cache_read_input_tokens: cached, output_tokens: count(usage?.completion_tokens) }
+  const tokens = tokensOf(usage, 'openai')
+  const cached = tokens?.cachedTokens ?? 0
+  const written = tokens?.cacheWriteTokens ?? 0
+  return {
+    input_tokens: (tokens?.promptTokens ?? 0) - cached - written,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: cached,
+    output_tokens: tokens?.completionTokens ?? count(usage?.completion_tokens),
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { tokensOf } from '../../openai/usage'
 import type { JsonObject } from '../../openai/validate'
 import { reasoningItem } from './responses-chat-reasoning'
 import { unflattenName, type ToolNames } from './responses-chat-tools'
@@ -39,18 +40,22 @@ export function endOf(finishReason: unknown): { status: 'completed' | 'incomplet
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0)
 
 /**
- * Chat usage in Responses' names. Cached tokens as OpenAI (`prompt_tokens_details.cached_tokens`), DeepSeek
- * (`prompt_cache_hit_tokens`) or Moonshot (`cached_tokens`) report them; all count inside the prompt.
+ * Chat usage in Responses' names, read as every usage is (`tokensOf`: cached tokens as OpenAI, DeepSeek or
+ * Moonshot report them, all inside the prompt). Cache writes (an anthropic upstream's, through chat) have no
+ * name in Responses: they go in `input_tokens_details.cache_write_tokens`, as OpenRouter names them, so the
+ * proxy's metering still prices them.
  */
 export function responsesUsage(usage: Json | null | undefined): Json | null {
   if (!usage || typeof usage !== 'object') return null
-  const input = count(usage.prompt_tokens)
-  const output = count(usage.completion_tokens)
+  const tokens = tokensOf(usage, 'openai')
+  const input = tokens?.promptTokens ?? 0
+  const output = tokens?.completionTokens ?? count(usage.completion_tokens)
+  const written = tokens?.cacheWriteTokens ? { cache_write_tokens: tokens.cacheWriteTokens } : {}
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: count(usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? usage.cached_tokens) },
+    input_tokens_details: { cached_tokens: tokens?.cachedTokens ?? 0, ...written },
     output_tokens: output,
-    output_tokens_details: { reasoning_tokens: count(usage.completion_tokens_details?.reasoning_tokens) },
+    output_tokens_details: { reasoning_tokens: tokens?.reasoningTokens ?? 0 },
     total_tokens: typeof usage.total_tokens === 'number' ? usage.total_tokens : input + output,
   }
 }

@@ -8,13 +8,16 @@ export class MemoryUsage implements UsageStore {
     const id = `${delta.key}\u0000${delta.day}\u0000${delta.model}`
     const row = this.rowsById.get(id)
     if (!row) {
-      this.rowsById.set(id, { ...delta })
+      this.rowsById.set(id, { ...delta, cachedTokens: delta.cachedTokens ?? 0, cacheWriteTokens: delta.cacheWriteTokens ?? 0, reasoningTokens: delta.reasoningTokens ?? 0 })
       return
     }
     row.requests += delta.requests
     row.hits += delta.hits
     row.promptTokens += delta.promptTokens
     row.completionTokens += delta.completionTokens
+    row.cachedTokens += delta.cachedTokens ?? 0
+    row.cacheWriteTokens += delta.cacheWriteTokens ?? 0
+    row.reasoningTokens += delta.reasoningTokens ?? 0
     row.costUsd += delta.costUsd
     row.savedUsd += delta.savedUsd
   }

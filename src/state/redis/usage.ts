@@ -4,7 +4,9 @@ import type { RedisConnection } from './connection'
 // Usage per key, UTC day and model in Redis: one hash per row, and a sorted set of the rows by day (score:
 // days since 1970) to find them by date.
 
-const FIELDS = ['requests', 'hits', 'promptTokens', 'completionTokens', 'costUsd', 'savedUsd'] as const
+// Rows written before a field existed (cachedTokens and the other parts of the prompt and completion) lack
+// it: read as 0.
+const FIELDS = ['requests', 'hits', 'promptTokens', 'completionTokens', 'cachedTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'savedUsd'] as const
 const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000)
 
 export class RedisUsage implements UsageStore {
@@ -22,7 +24,7 @@ export class RedisUsage implements UsageStore {
        end
        return 1`,
       [this.row(member), this.index()],
-      [dayNumber(d.day), member, ...FIELDS.flatMap((field) => [field, d[field]])]
+      [dayNumber(d.day), member, ...FIELDS.flatMap((field) => [field, d[field] ?? 0])]
     )
   }
 
@@ -42,6 +44,9 @@ export class RedisUsage implements UsageStore {
           hits: Number(h.hits ?? 0),
           promptTokens: Number(h.promptTokens ?? 0),
           completionTokens: Number(h.completionTokens ?? 0),
+          cachedTokens: Number(h.cachedTokens ?? 0),
+          cacheWriteTokens: Number(h.cacheWriteTokens ?? 0),
+          reasoningTokens: Number(h.reasoningTokens ?? 0),
           costUsd: Number(h.costUsd ?? 0),
           savedUsd: Number(h.savedUsd ?? 0),
         }

@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS usage (
   hits INTEGER NOT NULL DEFAULT 0,
   prompt_tokens INTEGER NOT NULL DEFAULT 0,
   completion_tokens INTEGER NOT NULL DEFAULT 0,
+  cached_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+  reasoning_tokens INTEGER NOT NULL DEFAULT 0,
   cost_usd REAL NOT NULL DEFAULT 0,
   saved_usd REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (key, day, model)
@@ -34,8 +37,16 @@ CREATE TABLE IF NOT EXISTS spend (
 );
 `
 
+/** Columns added since a release made the table: a DATA_DIR it wrote gets them, its rows counting 0. */
+const USAGE_MIGRATIONS = ['cached_tokens', 'cache_write_tokens', 'reasoning_tokens'].map((column) => ({
+  column,
+  add: `ALTER TABLE usage ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`,
+}))
+
 export function openAccounts(path: string, log: (line: string) => void = () => {}): Database {
   const { db } = openDatabase(path, log)
   db.exec(SCHEMA)
+  const columns = new Set(db.query<{ name: string }, []>('PRAGMA table_info(usage)').all().map((c) => c.name))
+  for (const migration of USAGE_MIGRATIONS) if (!columns.has(migration.column)) db.run(migration.add)
   return db
 }

@@ -1,17 +1,19 @@
 import type { Database } from 'bun:sqlite'
 import type { UsageDelta, UsageRow, UsageStore } from '../types'
 
-/** Per key, UTC day and model: requests, hits, tokens, cost and savings, in keys.sqlite (see accounts.ts). */
+/** Per key, UTC day and model: requests, hits, tokens (cached, cache-written, reasoning), cost and savings, in keys.sqlite (see accounts.ts). */
 export class SqliteUsage implements UsageStore {
   private readonly statements
 
   constructor(private readonly db: Database) {
     this.statements = {
       add: db.query(
-        `INSERT INTO usage (key, day, model, requests, hits, prompt_tokens, completion_tokens, cost_usd, saved_usd)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, day, model) DO UPDATE SET
+        `INSERT INTO usage (key, day, model, requests, hits, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_usd, saved_usd)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, day, model) DO UPDATE SET
            requests = requests + excluded.requests, hits = hits + excluded.hits,
            prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+           cached_tokens = cached_tokens + excluded.cached_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+           reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
            cost_usd = cost_usd + excluded.cost_usd, saved_usd = saved_usd + excluded.saved_usd`
       ),
       reset: db.query('DELETE FROM usage WHERE key = ?'),
@@ -19,7 +21,8 @@ export class SqliteUsage implements UsageStore {
   }
 
   async add(d: UsageDelta): Promise<void> {
-    this.statements.add.run(d.key, d.day, d.model, d.requests, d.hits, d.promptTokens, d.completionTokens, d.costUsd, d.savedUsd)
+    const parts = [d.cachedTokens ?? 0, d.cacheWriteTokens ?? 0, d.reasoningTokens ?? 0]
+    this.statements.add.run(d.key, d.day, d.model, d.requests, d.hits, d.promptTokens, d.completionTokens, ...parts, d.costUsd, d.savedUsd)
   }
 
   async rows(key: string | undefined, fromDay: string, toDay: string): Promise<UsageRow[]> {
@@ -36,6 +39,9 @@ export class SqliteUsage implements UsageStore {
       hits: r.hits,
       promptTokens: r.prompt_tokens,
       completionTokens: r.completion_tokens,
+      cachedTokens: r.cached_tokens,
+      cacheWriteTokens: r.cache_write_tokens,
+      reasoningTokens: r.reasoning_tokens,
       costUsd: r.cost_usd,
       savedUsd: r.saved_usd,
     }))

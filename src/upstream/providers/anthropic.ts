@@ -1,4 +1,5 @@
 import { clampCoolDown, retryAfterMs } from '../cool-down'
+import { classifier, pathBelow } from './shared'
 import type { ListedModel, Provider, Speakable, Verdict } from './types'
 
 // Anthropic's Messages API and the endpoints that copy it (DESIGN §1.8): Anthropic itself, DeepSeek's and
@@ -32,17 +33,7 @@ const READ = new Set([400, 401, 402, 403, 429])
  * (`overloaded_error`: Anthropic's capacity, not the account's) and every 5xx send the request to the next
  * upstream.
  */
-export async function classify(response: Response): Promise<{ verdict: Verdict; response: Response }> {
-  const { status } = response
-  if (status >= 500) return { verdict: 'next', response }
-  if (!READ.has(status)) return { verdict: 'answer', response }
-  let text = ''
-  try {
-    text = await response.text()
-  } catch {}
-  const kept = new Response(text, { status, statusText: response.statusText, headers: response.headers })
-  return { verdict: verdictOf(status, text), response: kept }
-}
+export const classify = classifier(READ, verdictOf)
 
 function verdictOf(status: number, text: string): Verdict {
   if (status === 429) return 'cool'
@@ -93,7 +84,7 @@ function createdOf(value: unknown): number {
 export const anthropic: Provider = {
   kind: 'anthropic',
   speaks: SPEAKS,
-  url: (baseUrl, path) => baseUrl + path,
+  url: pathBelow,
   authHeaders: (key, client) => ({ 'x-api-key': key, 'anthropic-version': client.get('anthropic-version')?.trim() || DEFAULT_VERSION }),
   classify,
   coolDownMs,

@@ -1,4 +1,5 @@
-import { coolDownMs, listedModels } from './openai'
+import { openai } from './openai'
+import { classifier } from './shared'
 import type { Provider, Speakable, Verdict } from './types'
 
 // The OpenAI-compatible endpoints that serve Chat Completions and little else (DESIGN §1.8): DeepSeek,
@@ -35,17 +36,7 @@ const READ = new Set([400, 401, 402, 403, 429])
  * (Model Studio's error codes, `#token-limit`), and it clears within the minute. 5xx (DeepSeek's 503 "server
  * busy" among them) is the upstream's trouble: the next upstream is tried.
  */
-export async function classify(response: Response): Promise<{ verdict: Verdict; response: Response }> {
-  const { status } = response
-  if (status >= 500) return { verdict: 'next', response }
-  if (!READ.has(status)) return { verdict: 'answer', response }
-  let text = ''
-  try {
-    text = await response.text()
-  } catch {}
-  const kept = new Response(text, { status, statusText: response.statusText, headers: response.headers })
-  return { verdict: verdictOf(status, text), response: kept }
-}
+export const classify = classifier(READ, verdictOf)
 
 function verdictOf(status: number, text: string): Verdict {
   if (status === 401 || status === 402 || NO_MONEY.test(text)) return 'disable'
@@ -54,13 +45,5 @@ function verdictOf(status: number, text: string): Verdict {
   return status === 403 ? 'disable' : 'cool'
 }
 
-export const openaiChat: Provider = {
-  kind: 'openai-chat',
-  speaks: SPEAKS,
-  url: (baseUrl, path) => baseUrl + path,
-  authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
-  classify,
-  coolDownMs,
-  modelsPath: '/models',
-  listedModels,
-}
+// OpenAI's in all but what it speaks and what its refusals say: URLs, the Bearer key, cool-downs, the listing.
+export const openaiChat: Provider = { ...openai, kind: 'openai-chat', speaks: SPEAKS, classify }

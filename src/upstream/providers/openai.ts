@@ -1,6 +1,7 @@
 import { API_GROUPS } from '../../openai/endpoints'
 import { clampCoolDown, retryAfterMs } from '../cool-down'
-import type { ListedModel, Provider, Verdict } from './types'
+import { bearerKey, classifier, pathBelow } from './shared'
+import type { ListedModel, Provider } from './types'
 
 // OpenAI, and every upstream that serves OpenAI's whole API (DESIGN §1.8): paths below base_url as they are,
 // the key as a Bearer token. A 429 rests the key for as long as `retry-after`, `retry-after-ms` or
@@ -29,18 +30,8 @@ export function coolDownMs(headers: Headers, now = Date.now()): number {
   return clampCoolDown(waits)
 }
 
-export async function classify(response: Response): Promise<{ verdict: Verdict; response: Response }> {
-  const { status } = response
-  if (status < 400 || (status < 500 && status !== 401 && status !== 403 && status !== 429)) return { verdict: 'answer', response }
-  if (status >= 500) return { verdict: 'next', response }
-  let text = ''
-  try {
-    text = await response.text()
-  } catch {}
-  const kept = new Response(text, { status, statusText: response.statusText, headers: response.headers })
-  if (status !== 429) return { verdict: 'disable', response: kept }
-  return { verdict: /"insufficient_quota"/.test(text) ? 'disable' : 'cool', response: kept }
-}
+/** A 401, a 403 or a 429 `insufficient_quota` (no money left) refuses the key; any other 429 rests it. */
+export const classify = classifier(new Set([401, 403, 429]), (status, text) => (status === 429 && !/"insufficient_quota"/.test(text) ? 'cool' : 'disable'))
 
 /** `{"object": "list", "data": [{"id": …, "created": …, "owned_by": …}]}`: the entries that have an id. */
 export function listedModels(json: unknown): ListedModel[] | undefined {
@@ -53,8 +44,8 @@ export const openai: Provider = {
   kind: 'openai',
   // Every group of OpenAI's API; `messages` is in that list as a group a key may `allow`, but it is Anthropic's.
   speaks: new Set(API_GROUPS.filter((group) => group !== 'messages')),
-  url: (baseUrl, path) => baseUrl + path,
-  authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
+  url: pathBelow,
+  authHeaders: bearerKey,
   classify,
   coolDownMs,
   modelsPath: '/models',

@@ -2,8 +2,9 @@ import { describe, expect, test } from 'bun:test'
 import type { UsageRow, UsageStore } from '../../../src/state/types'
 import { opener, type Opened } from '../helpers'
 
-// The contract of UsageStore: one row per (key, UTC day, model), deltas summed into it; rows come back
-// filtered by key and a half-open day range, sorted by key, day and model.
+// The contract of UsageStore: one row per (key, UTC day, model), deltas summed into it (the prompt's cached
+// and cache-written parts and the completion's reasoning too, 0 when a delta does not give them); rows come
+// back filtered by key and a half-open day range, sorted by key, day and model.
 
 const row = (key: string, day: string, model: string, n = 1): UsageRow => ({
   key,
@@ -13,6 +14,9 @@ const row = (key: string, day: string, model: string, n = 1): UsageRow => ({
   hits: n - 1,
   promptTokens: 10 * n,
   completionTokens: 5 * n,
+  cachedTokens: 6 * n,
+  cacheWriteTokens: 2 * n,
+  reasoningTokens: 3 * n,
   costUsd: 0.1 * n,
   savedUsd: 0.01 * n,
 })
@@ -31,8 +35,19 @@ export function usageContract(name: string, make: () => Promise<Opened<UsageStor
       expect(rows).toHaveLength(1)
       const [sum] = rows
       expect(sum).toMatchObject({ key: 'k', day: '2026-01-02', model: 'm', requests: 3, hits: 1, promptTokens: 30, completionTokens: 15 })
+      expect(sum).toMatchObject({ cachedTokens: 18, cacheWriteTokens: 6, reasoningTokens: 9 })
       expect(sum!.costUsd).toBeCloseTo(0.3, 9)
       expect(sum!.savedUsd).toBeCloseTo(0.03, 9)
+    })
+
+    test('a delta without the cached, cache-written and reasoning parts adds 0 to them', async () => {
+      const store = await open()
+      const { cachedTokens: _c, cacheWriteTokens: _w, reasoningTokens: _r, ...plain } = row('k', '2026-01-02', 'm', 2)
+      await store.add(plain)
+      expect((await store.rows('k', '2026-01-02', '2026-01-03'))[0]).toMatchObject({ promptTokens: 20, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 })
+      await store.add(row('k', '2026-01-02', 'm', 1))
+      await store.add(plain)
+      expect((await store.rows('k', '2026-01-02', '2026-01-03'))[0]).toMatchObject({ promptTokens: 50, cachedTokens: 6, cacheWriteTokens: 2, reasoningTokens: 3 })
     })
 
     test('rows: of one key or of all, fromDay ≤ day < toDay, sorted by key, day and model', async () => {

@@ -3,7 +3,7 @@ import type { ClientKey } from '../../../src/auth/client-key'
 import type { BudgetSetting } from '../../../src/config/key-settings'
 import { ApiError } from '../../../src/errors'
 import { Gatekeeper, type Admission } from '../../../src/limits/gatekeeper'
-import { costOf, DEFAULT_PRICES } from '../../../src/openai/prices'
+import { CATALOGUE_PRICES, costOf } from '../../../src/openai/prices'
 import { MemoryBudgets } from '../../../src/state/memory/budgets'
 import { MemoryRateLimits } from '../../../src/state/memory/rate-limits'
 import { MemoryUsage } from '../../../src/state/memory/usage'
@@ -25,7 +25,7 @@ beforeEach(() => {
   budgets = new MemoryBudgets(now)
   rateLimits = new MemoryRateLimits({ now })
   usage = new MemoryUsage()
-  gate = new Gatekeeper({ rateLimits, budgets, usage, prices: DEFAULT_PRICES, now })
+  gate = new Gatekeeper({ rateLimits, budgets, usage, prices: CATALOGUE_PRICES, now })
 })
 
 const keyWith = (budget?: BudgetSetting, rateLimit = 0): ClientKey => ({
@@ -44,7 +44,7 @@ const keyWith = (budget?: BudgetSetting, rateLimit = 0): ClientKey => ({
 const MODEL = 'gpt-4o-mini'
 const estimate = { promptTokens: 100, completionTokens: 300 }
 const call = { model: MODEL, estimate }
-const ESTIMATE_USD = costOf(DEFAULT_PRICES, MODEL, 100, 300)
+const ESTIMATE_USD = costOf(CATALOGUE_PRICES, MODEL, { promptTokens: 100, completionTokens: 300 })
 const periodOfDay = 'day:2026-03-10'
 
 /** The error an admission was refused with (a test failure when it was admitted). */
@@ -146,7 +146,7 @@ describe('settle', () => {
     const admission = await gate.admit(keyWith({ usd: 1, per: 'month' }), call)
     await admission.settle({ promptTokens: 40, completionTokens: 10 })
     const { spent, reserved } = await budgets.spent('alice', 'month:2026-03')
-    expect(spent).toBeCloseTo(costOf(DEFAULT_PRICES, MODEL, 40, 10), 12)
+    expect(spent).toBeCloseTo(costOf(CATALOGUE_PRICES, MODEL, { promptTokens: 40, completionTokens: 10 }), 12)
     expect(spent).toBeLessThan(ESTIMATE_USD)
     expect(reserved).toBe(0)
   })
@@ -155,7 +155,7 @@ describe('settle', () => {
     const admission = await gate.admit(keyWith({ usd: 1, per: 'month' }), call)
     await admission.settle({ promptTokens: 900, completionTokens: 700 })
     const { spent, reserved } = await budgets.spent('alice', 'month:2026-03')
-    expect(spent).toBeCloseTo(costOf(DEFAULT_PRICES, MODEL, 900, 700), 12)
+    expect(spent).toBeCloseTo(costOf(CATALOGUE_PRICES, MODEL, { promptTokens: 900, completionTokens: 700 }), 12)
     expect(spent).toBeGreaterThan(ESTIMATE_USD)
     expect(reserved).toBe(0)
   })
@@ -166,7 +166,7 @@ describe('settle', () => {
     const rows = await usage.rows('alice', '2026-03-10', '2026-03-11')
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ key: 'alice', day: '2026-03-10', model: MODEL, requests: 1, hits: 0, promptTokens: 40, completionTokens: 10, savedUsd: 0 })
-    expect(rows[0]!.costUsd).toBeCloseTo(costOf(DEFAULT_PRICES, MODEL, 40, 10), 12)
+    expect(rows[0]!.costUsd).toBeCloseTo(costOf(CATALOGUE_PRICES, MODEL, { promptTokens: 40, completionTokens: 10 }), 12)
   })
 
   test('a key without a budget still has its usage counted', async () => {
@@ -240,10 +240,63 @@ describe('recordHit', () => {
     await gate.recordHit(keyWith({ usd: 1, per: 'month' }), MODEL, undefined)
     const [row] = await usage.rows('alice', '2026-03-10', '2026-03-11')
     expect(row).toMatchObject({ requests: 2, hits: 2, promptTokens: 0, completionTokens: 0, costUsd: 0 })
-    expect(row!.savedUsd).toBeCloseTo(costOf(DEFAULT_PRICES, MODEL, 1000, 500), 12)
+    expect(row!.savedUsd).toBeCloseTo(costOf(CATALOGUE_PRICES, MODEL, { promptTokens: 1000, completionTokens: 500 }), 12)
     expect(row!.savedUsd).toBeGreaterThan(0)
     // A hit spends nothing of the budget.
     expect(await budgets.spent('alice', 'month:2026-03')).toEqual({ spent: 0, reserved: 0 })
+  })
+})
+
+describe('priced by the upstream’s name for the model (DESIGN §1.9)', () => {
+  // What compose.ts gives it: the first serving upstream's name after its model_map.
+  const ALIASES: Record<string, string> = { fast: 'deepseek-chat', smart: 'claude-sonnet-4-5', local: 'llama-local-7b' }
+  const aliased = () => new Gatekeeper({ rateLimits, budgets, usage, prices: CATALOGUE_PRICES, pricedModel: (m) => ALIASES[m] ?? m, now })
+  const usd = keyWith({ usd: 1, per: 'month' })
+
+  test('an alias reserves at its upstream model’s catalogue price, where alone it would be unpriced', async () => {
+    expect((await refusal(gate.admit(usd, { model: 'fast', estimate }))).code).toBe('model_not_priced')
+    await aliased().admit(usd, { model: 'fast', estimate })
+    const { reserved } = await budgets.spent('alice', 'month:2026-03')
+    expect(reserved).toBeCloseTo(costOf(CATALOGUE_PRICES, 'deepseek-chat', estimate), 12)
+    expect(reserved).toBeGreaterThan(0)
+  })
+
+  test('where a cache write costs more than input (Claude), the estimate reserves the prompt at the write price: it cannot fall short', async () => {
+    await aliased().admit(usd, { model: 'smart', estimate })
+    const { reserved } = await budgets.spent('alice', 'month:2026-03')
+    expect(reserved).toBeCloseTo(costOf(CATALOGUE_PRICES, 'claude-sonnet-4-5', { ...estimate, cacheWriteTokens: estimate.promptTokens }), 12)
+    expect(reserved).toBeGreaterThan(costOf(CATALOGUE_PRICES, 'claude-sonnet-4-5', estimate))
+  })
+
+  test('settled at the price of the answering upstream’s name, cache reads and writes apart; the usage row keeps the client’s name', async () => {
+    const admission = await aliased().admit(usd, { model: 'smart', estimate })
+    const spent = { promptTokens: 10_000, completionTokens: 500, cachedTokens: 6000, cacheWriteTokens: 3000 }
+    await admission.settle({ ...spent, model: 'claude-sonnet-4-5-20250929' })
+    const cost = costOf(CATALOGUE_PRICES, 'claude-sonnet-4-5', spent)
+    expect((await budgets.spent('alice', 'month:2026-03')).spent).toBeCloseTo(cost, 12)
+    expect(cost).toBeLessThan(costOf(CATALOGUE_PRICES, 'claude-sonnet-4-5', { promptTokens: 10_000, completionTokens: 500 }))
+    const [row] = await usage.rows('alice', '2026-03-10', '2026-03-11')
+    expect(row).toMatchObject({ model: 'smart', promptTokens: 10_000, cachedTokens: 6000, cacheWriteTokens: 3000 })
+    expect(row!.costUsd).toBeCloseTo(cost, 12)
+  })
+
+  test('an answer from another upstream than the first is priced by that one’s name; without a name, as estimated', async () => {
+    const gate = aliased()
+    const tokens = { promptTokens: 2000, completionTokens: 1000 }
+    await (await gate.admit(usd, { model: 'fast', estimate })).settle({ ...tokens, model: 'claude-sonnet-4-5' })
+    await (await gate.admit(usd, { model: 'fast', estimate })).settle(tokens)
+    const expected = costOf(CATALOGUE_PRICES, 'claude-sonnet-4-5', tokens) + costOf(CATALOGUE_PRICES, 'deepseek-chat', tokens)
+    expect((await budgets.spent('alice', 'month:2026-03')).spent).toBeCloseTo(expected, 12)
+  })
+
+  test('a hit saves what its upstream model’s price says; an alias of an unpriced model is refused naming both names', async () => {
+    await aliased().recordHit(usd, 'smart', { promptTokens: 1000, completionTokens: 500, cachedTokens: 800 })
+    const [row] = await usage.rows('alice', '2026-03-10', '2026-03-11')
+    expect(row!.savedUsd).toBeCloseTo(costOf(CATALOGUE_PRICES, 'claude-sonnet-4-5', { promptTokens: 1000, completionTokens: 500, cachedTokens: 800 }), 12)
+    const error = await refusal(aliased().admit(usd, { model: 'local', estimate }))
+    expect(error.code).toBe('model_not_priced')
+    expect(error.message).toContain("'local'")
+    expect(error.message).toContain("'llama-local-7b'")
   })
 })
 

@@ -4,7 +4,7 @@ import { ApiError } from '../../../src/errors'
 import { Gatekeeper } from '../../../src/limits/gatekeeper'
 import { meterMedia, type MediaRequest } from '../../../src/limits/media-meter'
 import { periodOf } from '../../../src/limits/periods'
-import { DEFAULT_PRICES } from '../../../src/openai/prices'
+import { CATALOGUE_PRICES, Prices, type PriceSource } from '../../../src/openai/prices'
 import { MemoryBudgets } from '../../../src/state/memory/budgets'
 import { MemoryRateLimits } from '../../../src/state/memory/rate-limits'
 import { MemoryUsage } from '../../../src/state/memory/usage'
@@ -18,9 +18,9 @@ const USD: BudgetSetting = { usd: 5, per: 'day' }
 const TOKENS: BudgetSetting = { tokens: 100_000, per: 'day' }
 const images = (fields: Record<string, unknown>, files: MediaRequest['files'] = [], path = '/images/generations'): MediaRequest => ({ group: 'images', path, fields, files })
 const audio = (path: string, fields: Record<string, unknown>, files: MediaRequest['files'] = []): MediaRequest => ({ group: 'audio', path, fields, files })
-const meter = (request: MediaRequest, budget = USD, prices = DEFAULT_PRICES) => meterMedia(request, prices, budget)
+const meter = (request: MediaRequest, budget = USD, prices: PriceSource = CATALOGUE_PRICES) => meterMedia(request, prices, budget)
 
-function refusal(request: MediaRequest, budget = USD, prices = DEFAULT_PRICES): ApiError {
+function refusal(request: MediaRequest, budget = USD, prices: PriceSource = CATALOGUE_PRICES): ApiError {
   try {
     meter(request, budget, prices)
   } catch (error) {
@@ -73,9 +73,18 @@ describe('GPT images, by tokens', () => {
   })
 
   test('MODEL_PRICES without an image_input price charges image input as input', () => {
-    const prices = { ...DEFAULT_PRICES, 'gpt-image-1': { input: 1, output: 2 } }
+    const prices = new Prices({ 'gpt-image-1': { input: 1, output: 2 } })
     const { spent } = meter(images({ model: 'gpt-image-1', prompt: 'x' }), USD, prices)
     expect(spent({ usage: { input_tokens: 300, input_tokens_details: { text_tokens: 100, image_tokens: 200 }, output_tokens: 1000 } }).usd).toBeCloseTo((300 * 1 + 1000 * 2) / 1e6, 12)
+  })
+
+  test('image output at its own price where one is set (the catalogue’s gpt-image-1.5), else at the output price', () => {
+    const prices = new Prices({ 'gpt-image-x': { input: 5, image_input: 8, output: 10, image_output: 32 } })
+    const usage = { input_tokens: 300, input_tokens_details: { text_tokens: 100, image_tokens: 200 }, output_tokens: 1000 }
+    expect(meter(images({ model: 'gpt-image-x', prompt: 'x' }), USD, prices).spent({ usage }).usd).toBeCloseTo((100 * 5 + 200 * 8 + 1000 * 32) / 1e6, 12)
+    const listed = CATALOGUE_PRICES.of('gpt-image-1.5')!
+    expect(listed.image_output).toBeGreaterThan(listed.output)
+    expect(meter(images({ model: 'gpt-image-1.5', prompt: 'x' })).spent({ usage }).usd).toBeCloseTo((100 * listed.input + 200 * listed.image_input! + 1000 * listed.image_output!) / 1e6, 12)
   })
 
   test('a dated name takes its family’s price; an unpriced GPT image model is refused under dollars, counted under tokens', () => {
@@ -176,7 +185,7 @@ describe('the gatekeeper with a priced call', () => {
       reset: (key) => budgets.reset(key),
     }
     const usage = new MemoryUsage()
-    const gate = new Gatekeeper({ rateLimits: new MemoryRateLimits(), budgets: counting, usage, prices: DEFAULT_PRICES })
+    const gate = new Gatekeeper({ rateLimits: new MemoryRateLimits(), budgets: counting, usage, prices: CATALOGUE_PRICES })
     return { gate, budgets, usage, reservations: () => reservations }
   }
 

@@ -22,10 +22,10 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'text: content, stop; the prompt counts cache reads and writes, cache reads as cached_tokens',
+    name: 'text: content, stop; the prompt counts cache reads and writes, cache reads as cached_tokens, writes as cache_write_tokens',
     message: message([{ type: 'text', text: 'Bonjour!' }]),
     choice: { index: 0, message: { role: 'assistant', content: 'Bonjour!', refusal: null }, logprobs: null, finish_reason: 'stop' },
-    usage: { prompt_tokens: 512, completion_tokens: 30, total_tokens: 542, prompt_tokens_details: { cached_tokens: 400 } },
+    usage: { prompt_tokens: 512, completion_tokens: 30, total_tokens: 542, prompt_tokens_details: { cached_tokens: 400, cache_write_tokens: 100 } },
   },
   {
     name: 'text blocks cut around citations: joined as they are',

@@ -32,6 +32,12 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'cache writes a chat upstream reports (OpenRouter, or an anthropic upstream through chat) kept apart from the input',
+    request: ask(),
+    completion: completion({ content: 'Bonjour!' }, 'stop', { prompt_tokens: 3000, completion_tokens: 5, total_tokens: 3005, prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 1800 } }),
+    message: { usage: { input_tokens: 200, cache_creation_input_tokens: 1800, cache_read_input_tokens: 1000, output_tokens: 5 } },
+  },
+  {
     name: 'DeepSeek reasoning, thinking enabled: a thinking block first, its signature carrying the text; DeepSeek\'s cache hits',
     request: ask(THINKING),
     completion: completion({ content: '42.', reasoning_content: 'Six sevens.' }, 'stop', DS_USAGE),

@@ -129,6 +129,11 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'cache writes (an anthropic upstream through chat) kept in input_tokens_details; reasoning tokens',
+    completion: completion({ content: 'ok' }, 'stop', { prompt_tokens: 3000, completion_tokens: 9, total_tokens: 3009, prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 1800 }, completion_tokens_details: { reasoning_tokens: 4 } }),
+    response: { usage: { input_tokens: 3000, input_tokens_details: { cached_tokens: 1000, cache_write_tokens: 1800 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 4 }, total_tokens: 3009 } },
+  },
+  {
     name: 'defaults echoed when the request said nothing',
     completion: completion({ content: 'ok' }),
     response: { instructions: null, temperature: 1, top_p: 1, max_output_tokens: null, store: true, parallel_tool_calls: true, tools: [], tool_choice: 'auto', text: { format: { type: 'text' }, verbosity: 'medium' }, previous_response_id: null, metadata: {} },

@@ -120,3 +120,77 @@ describe('text bytes received', () => {
     expect(m.usage).toBeUndefined()
   })
 })
+
+describe('cached tokens in streams (DESIGN §1.9)', () => {
+  test("chat's usage chunk: OpenAI's cached_tokens and reasoning_tokens, DeepSeek's prompt_cache_hit_tokens", () => {
+    const openai = { prompt_tokens: 2006, completion_tokens: 30, total_tokens: 2036, prompt_tokens_details: { cached_tokens: 1920 }, completion_tokens_details: { reasoning_tokens: 12 } }
+    expect(meter(sse([text('a'), chatChunk([], { usage: openai }), '[DONE]'])).usage).toEqual({ promptTokens: 2006, completionTokens: 30, cachedTokens: 1920, reasoningTokens: 12 })
+    const deepseek = { prompt_tokens: 40, completion_tokens: 3, total_tokens: 43, prompt_cache_hit_tokens: 30, prompt_cache_miss_tokens: 10 }
+    expect(meter(sse([text('a'), chatChunk([], { usage: deepseek }), '[DONE]'])).usage).toEqual({ promptTokens: 40, completionTokens: 3, cachedTokens: 30 })
+  })
+
+  test("Responses' response.completed: input_tokens_details.cached_tokens", () => {
+    const completed = { type: 'response.completed', sequence_number: 3, response: { object: 'response', status: 'completed', usage: { input_tokens: 900, input_tokens_details: { cached_tokens: 768 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 } } } }
+    expect(meter(sse([completed])).usage).toEqual({ promptTokens: 900, completionTokens: 5, cachedTokens: 768 })
+  })
+})
+
+describe("Anthropic's stream: message_start's input counts and message_delta's output, merged", () => {
+  /** Anthropic's SSE: an `event:` line naming each event, as its API sends them. */
+  const anthropicSse = (events: Array<{ type: string }>) => bytes(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''))
+  const START_USAGE = { input_tokens: 12, cache_creation_input_tokens: 1500, cache_read_input_tokens: 2048, output_tokens: 1, service_tier: 'standard' }
+  const start = (usage: object = START_USAGE) => ({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, stop_sequence: null, usage } })
+  const block = [
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    { type: 'ping' },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Héllo' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: ' there' } },
+    { type: 'content_block_stop', index: 0 },
+  ]
+  const end = (usage: object) => [{ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage }, { type: 'message_stop' }]
+  const whole = { promptTokens: 12 + 1500 + 2048, completionTokens: 25, cachedTokens: 2048, cacheWriteTokens: 1500 }
+
+  test('message_delta with the output only (the API before 2025): the input from message_start', () => {
+    expect(meter(anthropicSse([start(), ...block, ...end({ output_tokens: 25 })])).usage).toEqual(whole)
+  })
+
+  test('message_delta with the input counts again, cumulative (the API since): the same', () => {
+    expect(meter(anthropicSse([start(), ...block, ...end({ input_tokens: 12, cache_creation_input_tokens: 1500, cache_read_input_tokens: 2048, output_tokens: 25, server_tool_use: null })])).usage).toEqual(whole)
+  })
+
+  test('zeros in message_start (a translation that knows the input only at the end): the delta counts', () => {
+    const zero = { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 }
+    expect(meter(anthropicSse([start(zero), ...block, ...end({ input_tokens: 12, cache_creation_input_tokens: 1500, cache_read_input_tokens: 2048, output_tokens: 25 })])).usage).toEqual(whole)
+  })
+
+  test('zeros in message_delta input fields do not undo message_start', () => {
+    expect(meter(anthropicSse([start(), ...block, ...end({ input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 25 })])).usage).toEqual(whole)
+  })
+
+  test('cut after message_start: its input counts and the provisional output; the text deltas received', () => {
+    const m = meter(anthropicSse([start(), ...block]))
+    expect(m.usage).toEqual({ promptTokens: 3560, completionTokens: 1, cachedTokens: 2048, cacheWriteTokens: 1500 })
+    expect(m.receivedTextBytes).toBe(Buffer.byteLength('Héllo there'))
+  })
+
+  test('thinking and tool input count as text; the same whatever the chunking', () => {
+    const events = [
+      start(),
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Let me see' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Pa' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: 'ris"}' } },
+      { type: 'content_block_stop', index: 1 },
+      ...end({ output_tokens: 25 }),
+    ]
+    const data = anthropicSse(events)
+    for (const chunks of [data, byteByByte(data), chunked(data, 13)]) {
+      const m = meter(chunks)
+      expect(m.usage).toEqual(whole)
+      expect(m.receivedTextBytes).toBe(Buffer.byteLength('Let me see{"city": "Paris"}'))
+    }
+  })
+})
