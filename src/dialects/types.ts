@@ -26,6 +26,11 @@ export interface RequestDialect {
   afterCap?(body: JsonObject, cap: number): string | undefined
   /** An error of the proxy's own as this dialect's clients read errors. */
   errorResponse(error: ApiError): Response
+  /**
+   * A hash of the request's prompt prefix (instructions, tools, first user message: dialects/affinity.ts),
+   * which the pool keeps on one upstream key for its provider's prompt cache; absent or undefined: none.
+   */
+  affinityKey?(body: JsonObject): string | undefined
 }
 
 /** The parts of a request that decide its answer, before the cache group is mixed in. */

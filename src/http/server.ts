@@ -46,6 +46,8 @@ export function serve(
         rateLimited: ctx.rateLimited,
         overBudget: ctx.overBudget,
         saved: ctx.saved,
+        upstream: ctx.upstream,
+        usage: ctx.usage,
       })
     }
   }

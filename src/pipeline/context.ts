@@ -33,6 +33,11 @@ export class RequestContext {
   outputCap?: string
   /** Tokens a cache hit saved: its stored answer's usage, the provider-cached part included. */
   saved?: Tokens
+  /**
+   * What the upstream reported a forwarded answer used, where the answer was read anyway (a metered key, a
+   * cache miss), under the upstream's name of the model: for the provider prompt-cache hit rate.
+   */
+  usage?: { model: string; tokens: Tokens }
   /** How a streamed body ended, once it has. */
   streamEnd?: StreamEnd
   /** Resolves when the answer's body is over: at once for a plain answer, at its end for a stream. */

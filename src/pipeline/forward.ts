@@ -2,6 +2,7 @@ import type { PendingAnswer } from '../cache/probe'
 import type { Config } from '../config/load'
 import { isCached } from '../dialects/types'
 import type { Admission, Gatekeeper } from '../limits/gatekeeper'
+import type { Tokens } from '../openai/usage'
 import type { UpstreamPool } from '../upstream/pool'
 import { combineCaptures } from './answer-capture'
 import { meteringCapture } from './metering'
@@ -10,6 +11,7 @@ import { pricedModel } from './priced-model'
 import { relay } from './relay'
 import type { ResponsesState } from './responses-ids'
 import { upstreamPlan } from './upstream-plan'
+import { usageCapture } from './usage-capture'
 
 // A model request sent upstream and its answer relayed, with a copy taken on the way where one is needed:
 // for the cache (its pending answer) and for the key's budget and usage (metered keys). Both need a
@@ -40,7 +42,9 @@ export async function forward(req: ModelRequest, admission: Admission, deps: For
   req.admission = admission
   const streamed = body.stream === true && req.route.endpoint !== 'embeddings'
   const priced = () => pricedModel(deps.pool, req.call.model, ctx.upstream)
-  const metering = req.key.metered ? meteringCapture(req.call.estimate, admission, streamed, priced) : undefined
+  const heard = (tokens: Tokens) => void (ctx.usage = { model: priced(), tokens })
+  const metering = req.key.metered ? meteringCapture(req.call.estimate, admission, streamed, priced, heard) : undefined
+  const usage = !metering && pending ? usageCapture(streamed, heard) : undefined
   const withheld = (metering || pending) && isCached(dialect) && dialect.askForUsage(body)
   const plan = await upstreamPlan(req, deps.responses)
   const answer = await ctx.callUpstream(deps.pool, {
@@ -55,7 +59,7 @@ export async function forward(req: ModelRequest, admission: Admission, deps: For
     signal: request.signal,
   })
   const out = plan.answered(answer)
-  const capture = combineCaptures([pending, metering, ...out.captures], withheld ? dialect.usageFilter() : undefined)
+  const capture = combineCaptures([pending, metering, usage, ...out.captures], withheld ? dialect.usageFilter() : undefined)
   const headers: Record<string, string> = { ...admission.headers, ...out.headers }
   if (ctx.cache) headers['x-cache'] = ctx.cache
   if (pending?.entryId) headers['x-cache-entry'] = String(pending.entryId)

@@ -12,7 +12,14 @@ import type { Capture } from './relay'
 // text that arrived. A stream cut by either side is settled to what was received, never to nothing; an
 // answer that failed (an error status, a body the upstream cut) spent nothing.
 
-export function meteringCapture(estimate: TokenEstimate, admission: Admission, streamed: boolean, model?: () => string | undefined): Capture {
+export function meteringCapture(
+  estimate: TokenEstimate,
+  admission: Admission,
+  streamed: boolean,
+  model?: () => string | undefined,
+  /** Told the usage the upstream reported for a complete answer (the statistics' provider cache hit rate). */
+  heard?: (tokens: Tokens) => void
+): Capture {
   const meter = streamed ? new StreamMeter() : undefined
   // Priced by the name of the upstream that answered (after its model_map), known once the answer is done.
   const settle = (spent: Tokens) => admission.settle({ ...spent, model: model?.() })
@@ -20,12 +27,19 @@ export function meteringCapture(estimate: TokenEstimate, admission: Admission, s
     chunk: (chunk) => meter?.push(chunk),
     done: async (outcome, text) => {
       if (outcome === 'failed') return admission.release()
-      if (!meter) return settle(tokensOfAnswer(text) ?? estimate)
+      if (!meter) {
+        const reported = tokensOfAnswer(text)
+        if (reported) heard?.(reported)
+        return settle(reported ?? estimate)
+      }
       // A stream that ended normally carries its own count; one cut short may have carried only provisional
       // ones (zeros before the last chunk): it pays at least for what it received.
       const reported = meter.usage
       const received = tokensOfText(meter.receivedTextBytes)
-      if (outcome === 'complete' && reported) return settle(reported)
+      if (outcome === 'complete' && reported) {
+        heard?.(reported)
+        return settle(reported)
+      }
       // A reported prompt comes with its cached part (Anthropic's message_start says both before any text);
       // the completion is what arrived, of which no part is known to be reasoning.
       const prompt: Tokens = reported && reported.promptTokens > 0 ? reported : { promptTokens: estimate.promptTokens, completionTokens: 0 }

@@ -12,7 +12,7 @@ import { reach, translateRequest, type Translated } from './translation'
 // and what becomes of the answer on its way back (translated, its id remembered, a translated response kept).
 
 export interface UpstreamPlan {
-  route: Pick<PoolRequest, 'pathFor' | 'body' | 'accepts' | 'pin'>
+  route: Pick<PoolRequest, 'pathFor' | 'body' | 'accepts' | 'pin' | 'affinity'>
   /** The answer as the client gets it, with the headers and captures it adds. */
   answered(answer: PoolAnswer): { response: Response; headers: Record<string, string>; captures: Capture[] }
 }
@@ -43,6 +43,8 @@ export async function upstreamPlan(req: ModelRequest, state: ResponsesState | un
   return {
     route: {
       pin,
+      // A continued translated response's prefix is in the history it continues, not in its own input.
+      affinity: req.dialect.affinityKey?.(history ? { ...body, input: history } : body),
       accepts: (u) => reach(dialect, u, mustTranslate) !== undefined,
       // The client's query (Claude Code's `?beta=true`) is its own API's: a translated request goes without it.
       pathFor: (u) => (translated(u) ? translation(u).path : req.route.path),

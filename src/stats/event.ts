@@ -19,5 +19,9 @@ export interface RequestEvent {
   overBudget?: boolean
   /** Tokens a cache hit did not spend: its stored answer's usage (the provider-cached part priced as such). */
   saved?: Tokens
+  /** The upstream that answered, by its configured name. */
+  upstream?: string
+  /** What that upstream reported the answer used, under its name of the model (where the proxy read it). */
+  usage?: { model: string; tokens: Tokens }
   at?: number
 }

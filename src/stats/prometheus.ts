@@ -5,7 +5,7 @@ import { coolingNow, type UpstreamHealth } from './snapshot'
 
 // The /metrics series: Prometheus' own convention (counters start at zero with the process), bounded labels.
 
-type CounterName = 'upstreamErrors' | 'rateLimited' | 'overBudget' | 'tokensSaved'
+type CounterName = 'upstreamErrors' | 'rateLimited' | 'overBudget' | 'tokensSaved' | 'upstreamPromptTokens' | 'upstreamCachedTokens'
 
 interface Pending {
   labels: Record<string, string>
@@ -17,7 +17,14 @@ export class PrometheusMetrics {
   /** Request counts by label set since the last scrape: prom-client hashes a label set on every inc(). */
   private readonly pendingRequests = new Map<string, { labels: Record<string, string>; n: number }>()
   /** The same for the other per-request counters, by counter and label set. */
-  private readonly pending = { upstreamErrors: new Map<string, Pending>(), rateLimited: new Map<string, Pending>(), overBudget: new Map<string, Pending>(), tokensSaved: new Map<string, Pending>() }
+  private readonly pending: Record<CounterName, Map<string, Pending>> = {
+    upstreamErrors: new Map(),
+    rateLimited: new Map(),
+    overBudget: new Map(),
+    tokensSaved: new Map(),
+    upstreamPromptTokens: new Map(),
+    upstreamCachedTokens: new Map(),
+  }
   private readonly duration = new CountedHistogram(
     'proxy_gpt_request_duration_seconds',
     'Time to the end of the answer (streams included)',
@@ -76,6 +83,21 @@ export class PrometheusMetrics {
         labelNames: ['model', 'kind'],
         registers,
         collect: (): void => this.drain('tokensSaved'),
+      }),
+      // The provider prompt-cache hit rate (DESIGN §1.9) is cached ÷ prompt, per upstream and its model name.
+      upstreamPromptTokens: new Counter({
+        name: 'proxy_gpt_upstream_prompt_tokens_total',
+        help: 'Prompt tokens upstreams reported for the answers the proxy read (metered keys, cache misses), by upstream and its model name',
+        labelNames: ['upstream', 'model'],
+        registers,
+        collect: (): void => this.drain('upstreamPromptTokens'),
+      }),
+      upstreamCachedTokens: new Counter({
+        name: 'proxy_gpt_upstream_cached_tokens_total',
+        help: "Of those prompt tokens, the ones the upstream read from its prompt cache (hit rate: this ÷ proxy_gpt_upstream_prompt_tokens_total)",
+        labelNames: ['upstream', 'model'],
+        registers,
+        collect: (): void => this.drain('upstreamCachedTokens'),
       }),
       entries: new Gauge({
         name: 'proxy_gpt_cache_entries',
@@ -150,6 +172,13 @@ export class PrometheusMetrics {
       this.count('tokensSaved', `${model} prompt`, () => ({ model, kind: 'prompt' }), event.saved.promptTokens)
       this.count('tokensSaved', `${model} completion`, () => ({ model, kind: 'completion' }), event.saved.completionTokens)
     }
+  }
+
+  /** Labels bounded by the recorder (configured upstream names, the first 30 model names). */
+  recordProviderCache(upstream: string, model: string, promptTokens: number, cachedTokens: number) {
+    const key = `${upstream} ${model}`
+    this.count('upstreamPromptTokens', key, () => ({ upstream, model }), promptTokens)
+    this.count('upstreamCachedTokens', key, () => ({ upstream, model }), cachedTokens)
   }
 
   private count(counter: CounterName, key: string, labels: () => Record<string, string>, by = 1) {

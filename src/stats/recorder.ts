@@ -2,9 +2,10 @@ import { throttledLog, describeError, type LogSink } from '../log/sink'
 import type { StatsDelta, StatsStore } from '../state/types'
 import { ModelLabels, statusClass } from './labels'
 import { CATALOGUE_PRICES, costOf, type PriceSource } from '../openai/prices'
+import type { Tokens } from '../openai/usage'
 import type { RequestEvent } from './event'
 import { PrometheusMetrics } from './prometheus'
-import { buildSnapshot, BUCKET_SECONDS, ENDPOINTS, SERIES_HOURS, type UpstreamHealth } from './snapshot'
+import { buildSnapshot, BUCKET_SECONDS, ENDPOINTS, PROVIDER_CACHE, SERIES_HOURS, type UpstreamHealth } from './snapshot'
 
 // What the operator sees on the status page, /stats and /metrics. Recording is in-memory arithmetic on the
 // request path; the counts are added to the stats store every few seconds and on close, so they survive
@@ -39,6 +40,8 @@ export class StatsRecorder {
   private readonly now: () => number
   private readonly prices: PriceSource
   private readonly models = new ModelLabels()
+  /** The upstreams' names of the models, bounded apart from the clients' (a model_map renames them). */
+  private readonly upstreamModels = new ModelLabels()
   private pending: StatsDelta = emptyDelta()
   private readonly latencies: number[] = []
   private readonly startedAt: number
@@ -89,12 +92,22 @@ export class StatsRecorder {
       this.add(`tokens.model.${model}`, promptTokens + completionTokens)
       this.add(`usd.model.${model}`, usd)
     }
+    if (event.upstream && event.usage && event.usage.tokens.promptTokens > 0) this.recordProviderCache(event.upstream, event.usage.model, event.usage.tokens)
 
     const bucket = bucketOf(event.at ?? this.now())
     const point = this.pending.points.get(bucket) ?? { requests: 0, hitsExact: 0, hitsSemantic: 0 }
     point.requests++
     if (event.cache === 'HIT') event.cacheMatch === 'semantic' ? point.hitsSemantic++ : point.hitsExact++
     this.pending.points.set(bucket, point)
+  }
+
+  /** Of the prompt tokens an upstream reported, those it read from its prompt cache (DESIGN §1.9), by upstream and model. */
+  private recordProviderCache(upstream: string, upstreamModel: string, tokens: Tokens) {
+    const model = this.upstreamModels.label(upstreamModel)
+    const at = `${PROVIDER_CACHE}${upstream}.${model}`
+    this.add(`${at}.prompt`, tokens.promptTokens)
+    if (tokens.cachedTokens) this.add(`${at}.cached`, tokens.cachedTokens)
+    this.prometheus.recordProviderCache(upstream, model, tokens.promptTokens, tokens.cachedTokens ?? 0)
   }
 
   /** One try of one upstream key: `ok`, `rate_limited` (a 429), `disabled` (401, 403, out of quota) or `error`. */

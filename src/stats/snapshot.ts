@@ -14,6 +14,21 @@ export interface UpstreamHealth {
 
 export const BUCKET_SECONDS = 600
 export const SERIES_HOURS = 12
+/** Where the totals keep the provider prompt cache: `provider_cache.{upstream}.{model}.prompt` and `.cached`. */
+export const PROVIDER_CACHE = 'provider_cache.'
+
+/**
+ * An upstream's prompt cache for one model (its name for it): of the prompt tokens the upstream reported for
+ * the answers the proxy read, those it read from its cache; `hitRate` is cached ÷ prompt.
+ */
+export interface ProviderCacheRow {
+  upstream: string
+  model: string
+  promptTokens: number
+  cachedTokens: number
+  hitRate: number
+}
+
 /** What the statistics count by: the model endpoints, and every other API call as `other`. */
 export const ENDPOINTS: readonly string[] = [...MODEL_ENDPOINTS, 'other']
 
@@ -78,6 +93,7 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
       usd: round(total('usd'), 6),
       byModel: Object.fromEntries(Object.keys(tokensByModel).map((m) => [m, { tokens: tokensByModel[m]!, usd: round(usdByModel[m] ?? 0, 6) }])),
     },
+    providerCache: providerCache(data.totals),
     rateLimited: total('rate_limited'),
     overBudget: total('over_budget'),
     // Wrong or missing keys, and how many of them were answered 429 for coming too often from one address.
@@ -117,6 +133,22 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
       points: data.points.map(({ bucket, ...p }) => ({ t: bucket, ...p })),
     },
   }
+}
+
+/** The provider cache rows, by upstream name, then the busiest model first. */
+function providerCache(totals: ReadonlyMap<string, number>): ProviderCacheRow[] {
+  const rows: ProviderCacheRow[] = []
+  for (const [name, promptTokens] of totals) {
+    if (!name.startsWith(PROVIDER_CACHE) || !name.endsWith('.prompt')) continue
+    const at = name.slice(0, -'.prompt'.length)
+    // Upstream names have no dots (letters, digits, - and _); model names may.
+    const dot = at.indexOf('.', PROVIDER_CACHE.length)
+    if (dot === -1) continue
+    const cachedTokens = totals.get(`${at}.cached`) ?? 0
+    const hitRate = promptTokens > 0 ? round(cachedTokens / promptTokens, 4) : 0
+    rows.push({ upstream: at.slice(PROVIDER_CACHE.length, dot), model: at.slice(dot + 1), promptTokens, cachedTokens, hitRate })
+  }
+  return rows.sort((a, b) => (a.upstream < b.upstream ? -1 : a.upstream > b.upstream ? 1 : b.promptTokens - a.promptTokens || (a.model < b.model ? -1 : 1)))
 }
 
 /** The models a key rests for at `now` (the upstream's names; '' for requests naming none), by name. */

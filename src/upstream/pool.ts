@@ -4,6 +4,7 @@ import { ApiError, clientClosed, modelNotFound, noUpstreamAvailable, upstreamKey
 import type { LogSink } from '../log/sink'
 import type { KeyHealth, KeyHealthStore } from '../state/types'
 import type { Send, Target, UpstreamRequest } from './client'
+import { AffinityRanking } from './affinity'
 import { fingerprint } from './fingerprint'
 import { KeyProbe, type KeyCheck, type ProbedKey } from './key-probe'
 import { providerOf, type Provider, type Verdict } from './providers'
@@ -11,10 +12,11 @@ import { RefusedKeys } from './refusal'
 
 // The upstream pool (DESIGN §1.4): which upstreams serve a model (by their `models` globs, lowest priority
 // first, weighted rotation among equals), which key of an upstream is next (its least recently used healthy
-// key), and what to do with the verdict the upstream's provider adapter gives an answer (providers/): `cool`
-// rests the key for that model (the upstream's name for it: providers limit per model), `disable` sets it
-// aside for every model until a recheck, `next` (or no answer) moves on to the next upstream. At most
-// `attempts` tries, all before any byte reached the client.
+// key; for a request with a prompt prefix, the first healthy key of that prefix's ranking, affinity.ts), and
+// what to do with the verdict the upstream's provider adapter gives an answer (providers/): `cool` rests the
+// key for that model (the upstream's name for it: providers limit per model), `disable` sets it aside for
+// every model until a recheck, `next` (or no answer) moves on to the next upstream. At most `attempts`
+// tries, all before any byte reached the client.
 
 export type AttemptOutcome = 'ok' | 'rate_limited' | 'disabled' | 'error'
 
@@ -50,6 +52,8 @@ export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
    * `previous_response_id`, a conversation). Nothing else knows it.
    */
   pin?: { upstream: string; fingerprint: string }
+  /** A hash of the request's prompt prefix: requests sharing one go to the same healthy key (its provider's prompt cache). */
+  affinity?: string
 }
 
 export type { KeyCheck } from './key-probe'
@@ -157,9 +161,10 @@ export class UpstreamPool {
     const tried = new Set<string>()
     const skipped = new Set<string>()
     let last: { answer?: PoolAnswer; error?: ApiError } | undefined
+    const ranking = request.affinity === undefined ? undefined : new AffinityRanking(request.affinity)
     for (let attempt = 0; attempt < this.options.attempts; attempt++) {
       if (request.signal.aborted) throw clientClosed()
-      const pick = this.pick(route, health, tried, skipped, request.model)
+      const pick = this.pick(route, health, tried, skipped, request.model, ranking)
       if (!pick) break
       const { upstream, key } = pick
       tried.add(key.fingerprint)
@@ -216,8 +221,8 @@ export class UpstreamPool {
     return this.options.send(target(upstream, pick.key), request)
   }
 
-  /** The least recently used usable key (for `model`) of the first upstream that has one. */
-  private pick(route: PoolUpstream[], health: Map<string, KeyHealth>, tried: Set<string>, skipped: Set<string>, model?: string) {
+  /** The least recently used usable key (for `model`), or the best ranked one, of the first upstream that has one. */
+  private pick(route: PoolUpstream[], health: Map<string, KeyHealth>, tried: Set<string>, skipped: Set<string>, model?: string, ranking?: AffinityRanking) {
     const now = this.now()
     for (const upstream of route) {
       if (skipped.has(upstream.name)) continue
@@ -230,7 +235,7 @@ export class UpstreamPool {
           continue
         }
         if ((state?.cooling.get(coolingModel(upstream, model)) ?? 0) > now) continue
-        if (!best || (this.lastUsed.get(key.fingerprint) ?? 0) < (this.lastUsed.get(best.fingerprint) ?? 0)) best = key
+        if (!best || (ranking ? ranking.before(key.fingerprint, best.fingerprint) : (this.lastUsed.get(key.fingerprint) ?? 0) < (this.lastUsed.get(best.fingerprint) ?? 0))) best = key
       }
       if (best) return { upstream, key: best }
     }

@@ -108,6 +108,8 @@ describe.skipIf(!!redisSkipReason)(`statistics across replicas${redisSkipReason 
     expect(stats.cache.hits.exact).toBe(2)
     expect(stats.cache.misses).toBe(3)
     expect(stats.upstream.requests).toBe(3)
+    // The provider prompt cache's figures too: the 3 misses' usage (10 prompt tokens each, none cached).
+    expect(stats.providerCache).toEqual([{ upstream: 'default', model: 'gpt-4o-mini', promptTokens: 30, cachedTokens: 0, hitRate: 0 }])
     expect(stats.replicas).toEqual({ mode: 'shared', seen: 3 })
     // And every replica says the same.
     for (const r of [b, c]) expect((await statsOf(r)).requests.total).toBe(5)

@@ -136,7 +136,8 @@ describe('upstreams from the config file', () => {
   test('without a file, OPENAI_KEY="k1,k2" rotates between the two keys', async () => {
     const [k1, k2] = [key(9, 1), key(9, 2)]
     proxy = await startProxy({ OPENAI_KEY: `${k1},${k2}`, OPENAI_BASE_URL: `${openai.url}/v1`, CACHE_ALLOWED: 'false' }, openai)
-    for (let i = 0; i < 4; i++) expect((await postJson(`${proxy.baseURL}/chat/completions`, chat('gpt-4o-mini', `rotation ${i}`))).status).toBe(200)
+    // Embeddings have no prompt prefix to keep on one key (DESIGN §1.9): they take the least recently used.
+    for (let i = 0; i < 4; i++) expect((await postJson(`${proxy.baseURL}/embeddings`, { model: 'text-embedding-3-small', input: `rotation ${i}` })).status).toBe(200)
     expect(openai.keysUsed).toEqual([k1, k2, k1, k2])
   })
 })

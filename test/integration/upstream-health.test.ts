@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { fingerprint } from '../../src/upstream/fingerprint'
+import { laterTurn, openingRanking } from '../helpers/affinity'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
 import { waitFor } from '../helpers/sse'
 import { postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
@@ -38,7 +39,9 @@ async function start(options: { mainUrl?: string; backup?: boolean; env?: Record
 }
 
 let asked = 0
-const question = () => ({ model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `health question ${++asked}` }] })
+// Turns of one conversation whose prompt prefix ranks k1 before k2 (DESIGN §1.9): k1 takes them while it is healthy.
+const OPENING = openingRanking([k1, k2])
+const question = () => ({ model: 'gpt-4o-mini', messages: laterTurn(OPENING, `health question ${++asked}`) })
 const send = () => postJson(`${proxy!.baseURL}/chat/completions`, question())
 async function keyStats(k: string) {
   const stats: any = await (await fetch(`${proxy!.url}/stats`)).json()

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
+import { laterTurn, openingRanking } from '../helpers/affinity'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
 import { readChatStream, waitFor } from '../helpers/sse'
 import { auth, postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
@@ -42,7 +43,9 @@ async function start(keyCounts: number[], env: Record<string, string> = {}) {
 }
 
 let asked = 0
-const question = (extra: object = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `retry question ${++asked}` }], ...extra })
+// Turns of one conversation whose prompt prefix ranks each upstream's keys in file order (DESIGN §1.9).
+const OPENING = openingRanking([1, 2, 3].map((k) => key(1, k)))
+const question = (extra: object = {}) => ({ model: 'gpt-4o-mini', messages: laterTurn(OPENING, `retry question ${++asked}`), ...extra })
 const send = (body: object = question()) => postJson(`${proxy!.baseURL}/chat/completions`, body)
 const totalRequests = () => fakes.reduce((n, f) => n + f.requests.length, 0)
 const errorBody = (message: string, code: string | null, type = 'requests') => ({ error: { message, type, param: null, code } })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { fingerprint } from '../../src/upstream/fingerprint'
+import { laterTurn, openingRanking } from '../helpers/affinity'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
 import { postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
 
@@ -41,8 +42,10 @@ afterAll(async () => {
   await backup.stop()
 })
 
+// Turns of one conversation whose prompt prefix ranks a1, a2, a3 in that order (DESIGN §1.9).
+const OPENING = openingRanking([a1, a2, a3])
 function send(content: string) {
-  return postJson(`${proxy.baseURL}/chat/completions`, { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] })
+  return postJson(`${proxy.baseURL}/chat/completions`, { model: 'gpt-4o-mini', messages: laterTurn(OPENING, content) })
 }
 
 describe('GET /stats: upstreams and their keys', () => {

@@ -1,4 +1,5 @@
 import type { StoredAnswer } from '../../openai/answer'
+import { chatAffinity } from '../affinity'
 import { JSON_CONTENT, ReplayTemplate, SSE_CONTENT, STAMP_SLOTS } from '../replay-template'
 import type { CachedDialect, ReplayForm } from '../types'
 import { askForStreamUsage, completeChoices, replayableChat, replayFormOf } from './answer'
@@ -34,6 +35,7 @@ export const chatDialect: CachedDialect = {
   // max_completion_tokens first: it is the current field, and the one reasoning models accept.
   outputCapFields: ['max_completion_tokens', 'max_tokens'],
   validate: validateChat,
+  affinityKey: chatAffinity,
   keyMaterial: chatKeyMaterial,
   removeSkipWord: removeChatSkipWord,
   recorder: (body) => (body.stream === true ? new StreamRecorder('chat') : undefined),

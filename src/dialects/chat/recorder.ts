@@ -1,14 +1,12 @@
 import type { StoredAnswer } from '../../openai/answer'
-import { SseParser } from '../../openai/sse/parser'
+import { EventRecorder, eventJson } from '../event-recorder'
 
 // Records a streamed answer as the non-streamed object the upstream would have returned, so the cache keeps
 // one form (src/cache/answer.ts). Chunks are merged per choice index: text concatenated, tool calls merged by
 // their own `index`, the last non-null finish_reason kept. Only a complete stream gives an answer — `[DONE]`
 // seen, no error event, no unreadable event, at least one choice, every choice finished — because a cut
-// stream stored would be served later as if it were the whole answer.
-//
-// `push` never throws: it runs inside the stream tap, where a throw would cut the client's stream. Anything
-// it cannot read just makes the recording incomplete.
+// stream stored would be served later as if it were the whole answer. Anything it cannot read just makes
+// the recording incomplete.
 
 type Json = Record<string, any>
 
@@ -40,11 +38,9 @@ interface ChoiceAcc {
 /** Delta fields merged below; `obfuscation` is padding OpenAI may add and is dropped. */
 const KNOWN_DELTA_FIELDS = new Set(['role', 'content', 'refusal', 'tool_calls', 'function_call', 'annotations', 'obfuscation'])
 
-export class StreamRecorder {
-  private readonly parser = new SseParser()
+export class StreamRecorder extends EventRecorder {
   private readonly choices = new Map<number, ChoiceAcc>()
   private done = false
-  private failed = false
   private usage: Json | undefined
   private id: string | undefined
   private model: string | undefined
@@ -52,7 +48,9 @@ export class StreamRecorder {
   private systemFingerprint: string | undefined
   private serviceTier: string | undefined
 
-  constructor(private readonly endpoint: 'chat' | 'completions') {}
+  constructor(private readonly endpoint: 'chat' | 'completions') {
+    super()
+  }
 
   /** True once a chunk carrying a usage object was seen (`stream_options.include_usage`). */
   get sawUsage(): boolean {
@@ -60,26 +58,12 @@ export class StreamRecorder {
   }
 
 
-  push(chunk: Uint8Array | string): void {
-    if (this.failed) return
-    try {
-      for (const event of this.parser.pushEvents(chunk)) {
-        if (this.done) continue // nothing after [DONE] counts, as in the SDK
-        if (event.event === 'error') return this.fail()
-        if (event.data.trim() === '[DONE]') {
-          this.done = true
-          continue
-        }
-        this.event(event.data)
-        if (this.failed) return
-      }
-    } catch {
-      this.fail()
-    }
+  protected override get over(): boolean {
+    return this.done
   }
 
   /** The assembled answer if the stream was complete, else undefined. */
-  finish(): StoredAnswer | undefined {
+  override finish(): StoredAnswer | undefined {
     if (!this.done || this.failed || this.choices.size === 0) return undefined
     const accs = [...this.choices.values()].sort((a, b) => a.index - b.index)
     if (accs.some((acc) => acc.finishReason === null)) return undefined
@@ -98,17 +82,12 @@ export class StreamRecorder {
     return { endpoint: this.endpoint, body }
   }
 
-  private fail() {
-    this.failed = true
-  }
-
-  private event(data: string) {
-    let chunk: unknown
-    try {
-      chunk = JSON.parse(data)
-    } catch {
-      return this.fail()
+  protected override event(data: string) {
+    if (data.trim() === '[DONE]') {
+      this.done = true
+      return
     }
+    const chunk = eventJson(data)
     if (!isObject(chunk) || chunk.error != null) return this.fail()
 
     // Azure's first chunk has an empty id and model: keep the first real ones.

@@ -1,4 +1,5 @@
 import type { StoredAnswer } from '../../openai/answer'
+import { messagesAffinity } from '../affinity'
 import { removeChatSkipWord } from '../chat/cache-keys'
 import { JSON_CONTENT, ReplayTemplate, SSE_CONTENT } from '../replay-template'
 import { newMessageId } from '../translate/messages-events'
@@ -25,6 +26,7 @@ export const messagesDialect: CachedDialect = {
   outputCapFields: ['max_tokens'],
   afterCap: thinkingUnderCap,
   validate: validateMessagesRequest,
+  affinityKey: messagesAffinity,
   errorResponse: messagesErrorResponse,
   keyMaterial: messagesKeyMaterial,
   // The last user message's first text block, as for chat: the two share the message shape.

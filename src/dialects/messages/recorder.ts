@@ -1,6 +1,5 @@
 import type { StoredAnswer } from '../../openai/answer'
-import { SseParser } from '../../openai/sse/parser'
-import type { AnswerRecorder } from '../types'
+import { EventRecorder, eventJson } from '../event-recorder'
 import { completeMessage } from './answer'
 
 // Records an Anthropic Messages stream as the message a non-streamed request would have had, the way the
@@ -11,8 +10,6 @@ import { completeMessage } from './answer'
 // a delta of a kind not known here (its content would be lost) or a stream that ends before `message_stop`
 // gives nothing, because a cut answer stored would be served later as if it were whole. Events of unknown
 // types carry no content (Anthropic may add some) and are skipped, as `ping` is.
-//
-// `push` never throws: it runs inside the stream tap, where a throw would cut the client's stream.
 
 type Json = Record<string, any>
 
@@ -20,28 +17,17 @@ const TOOL_TYPES = new Set(['tool_use', 'server_tool_use'])
 /** Cumulative counts a `message_delta` may carry: each replaces the one before. */
 const DELTA_USAGE = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'server_tool_use', 'output_tokens_details']
 
-export class MessagesRecorder implements AnswerRecorder {
-  private readonly parser = new SseParser()
+export class MessagesRecorder extends EventRecorder {
   private message: Json | undefined
   /** The input JSON of each tool block, by index, until the block stops. */
   private readonly inputs = new Map<number, string>()
   private stopped = false
-  private failed = false
 
-  push(chunk: Uint8Array | string): void {
-    if (this.failed || this.stopped) return
-    try {
-      for (const event of this.parser.pushEvents(chunk)) {
-        if (event.event === 'error') return this.fail()
-        this.event(event.data)
-        if (this.failed || this.stopped) return
-      }
-    } catch {
-      this.fail()
-    }
+  protected override get over(): boolean {
+    return this.stopped
   }
 
-  finish(): StoredAnswer | undefined {
+  override finish(): StoredAnswer | undefined {
     if (this.failed || !this.stopped || !this.message) return undefined
     try {
       for (const index of [...this.inputs.keys()]) this.closeBlock(index)
@@ -53,17 +39,8 @@ export class MessagesRecorder implements AnswerRecorder {
     return completeMessage(this.message)
   }
 
-  private fail() {
-    this.failed = true
-  }
-
-  private event(data: string) {
-    let event: unknown
-    try {
-      event = JSON.parse(data)
-    } catch {
-      return this.fail()
-    }
+  protected override event(data: string) {
+    const event = eventJson(data)
     if (!isObject(event) || typeof event.type !== 'string') return this.fail()
     if (event.type === 'error') return this.fail()
     if (event.type === 'message_start') {

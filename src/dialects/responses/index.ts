@@ -1,4 +1,5 @@
 import type { StoredAnswer } from '../../openai/answer'
+import { responsesAffinity } from '../affinity'
 import { JSON_CONTENT, ReplayTemplate, SSE_CONTENT } from '../replay-template'
 import type { CachedDialect, ReplayForm } from '../types'
 import { completeAnswerText, replayableResponses, responsesReplayForm, type ResponsesReplayForm } from './answer'
@@ -21,6 +22,7 @@ export const responsesDialect: CachedDialect = {
   name: 'responses',
   outputCapFields: ['max_output_tokens'],
   validate: validateResponses,
+  affinityKey: responsesAffinity,
   errorResponse: (error) => error.toResponse(),
   keyMaterial: responsesKeyMaterial,
   removeSkipWord: removeResponsesSkipWord,

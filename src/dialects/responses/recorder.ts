@@ -1,6 +1,5 @@
 import type { StoredAnswer } from '../../openai/answer'
-import { SseParser } from '../../openai/sse/parser'
-import type { AnswerRecorder } from '../types'
+import { EventRecorder, eventJson } from '../event-recorder'
 import { completeResponse } from './answer'
 
 // Records a Responses stream as the response object a non-streamed request would have had. The stream's
@@ -9,33 +8,20 @@ import { completeResponse } from './answer'
 // output out. A stream that fails (`response.failed`, `response.incomplete`, an `error` event, an unreadable
 // event) or ends before `response.completed` gives nothing: stored, a cut answer would be served later as if
 // it were whole.
-//
-// `push` never throws: it runs inside the stream tap, where a throw would cut the client's stream.
 
 type Json = Record<string, any>
 
 const FAILED = new Set(['error', 'response.failed', 'response.incomplete'])
 
-export class ResponsesRecorder implements AnswerRecorder {
-  private readonly parser = new SseParser()
+export class ResponsesRecorder extends EventRecorder {
   private readonly items = new Map<number, Json>()
   private final: Json | undefined
-  private failed = false
 
-  push(chunk: Uint8Array | string): void {
-    if (this.failed || this.final) return
-    try {
-      for (const event of this.parser.pushEvents(chunk)) {
-        if (event.event === 'error') return this.fail()
-        this.event(event.data)
-        if (this.failed || this.final) return
-      }
-    } catch {
-      this.fail()
-    }
+  protected override get over(): boolean {
+    return this.final !== undefined
   }
 
-  finish(): StoredAnswer | undefined {
+  override finish(): StoredAnswer | undefined {
     if (this.failed || !this.final) return undefined
     const body = { ...this.final }
     const streamed = [...this.items.entries()].sort(([a], [b]) => a - b).map(([, item]) => item)
@@ -43,19 +29,10 @@ export class ResponsesRecorder implements AnswerRecorder {
     return completeResponse(body)
   }
 
-  private fail() {
-    this.failed = true
-  }
-
-  private event(data: string) {
+  protected override event(data: string) {
     // Some servers end with chat's `[DONE]`; it says nothing the terminal event did not.
     if (data.trim() === '[DONE]') return
-    let event: unknown
-    try {
-      event = JSON.parse(data)
-    } catch {
-      return this.fail()
-    }
+    const event = eventJson(data)
     if (!isObject(event) || typeof event.type !== 'string' || FAILED.has(event.type)) return this.fail()
     if (event.type === 'response.output_item.done') {
       if (!Number.isInteger(event.output_index) || event.output_index < 0 || !isObject(event.item)) return this.fail()

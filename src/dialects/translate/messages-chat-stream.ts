@@ -1,3 +1,4 @@
+import { callPiece, firstChoice, upstreamError } from './chat-chunks'
 import { inputJson, messageShell, messagesUsage, reasoningOf, stopOf, toolUseId, type MessageAnswerContext } from './messages-chat-answer'
 import { encodeThinkingSignature, thinkingWanted } from './messages-chat-thinking'
 import { MessagesEventWriter } from './messages-events'
@@ -55,8 +56,7 @@ export class ChatToMessagesStream {
     if (chunk?.error) return this.fail('api_error', upstreamError(chunk.error))
     let out = this.start(chunk?.model)
     if (chunk?.usage && typeof chunk.usage === 'object') this.usage = chunk.usage
-    const choice: Json | undefined = Array.isArray(chunk?.choices) ? chunk.choices.find((c: Json) => (c?.index ?? 0) === 0) : undefined
-    const delta: Json = choice?.delta ?? {}
+    const { choice, delta } = firstChoice(chunk)
     const reasoning = reasoningOf(delta)
     if (reasoning) out += this.reasoningDelta(reasoning)
     if (typeof delta.content === 'string' && delta.content) out += this.textDelta(delta.content)
@@ -114,8 +114,7 @@ export class ChatToMessagesStream {
   }
 
   private callDelta(delta: Json): string {
-    const key = typeof delta.index === 'number' ? delta.index : 0
-    const fn: Json = delta.function ?? {}
+    const { key, fn } = callPiece(delta)
     let out = ''
     let call = this.calls.get(key)
     if (!call) {
@@ -149,9 +148,4 @@ export class ChatToMessagesStream {
     const json = inputJson(call.args)
     return out + (json === '{}' ? '' : this.writer.inputJsonDelta(json)) + this.writer.closeBlock()
   }
-}
-
-function upstreamError(error: unknown): string {
-  const message = typeof error === 'object' && error !== null ? (error as Json).message : error
-  return `The upstream failed while answering${typeof message === 'string' && message ? `: ${message}` : '.'}`
 }

@@ -1,3 +1,4 @@
+import { callPiece, firstChoice, upstreamError } from './chat-chunks'
 import {
   endFields, functionCallItem, itemId, messageItem, responseObject, responsesUsage, type AnswerContext,
 } from './responses-chat-answer'
@@ -48,8 +49,7 @@ export class ChatToResponsesStream {
     let out = this.start(chunk?.model)
     if (chunk?.error) return out + this.finish({ status: 'failed', error: { code: 'server_error', message: upstreamError(chunk.error) } }, 'incomplete')
     if (chunk?.usage && typeof chunk.usage === 'object') this.usage = chunk.usage
-    const choice: Json | undefined = Array.isArray(chunk?.choices) ? chunk.choices.find((c: Json) => (c?.index ?? 0) === 0) : undefined
-    const delta: Json = choice?.delta ?? {}
+    const { choice, delta } = firstChoice(chunk)
     const reasoning = delta.reasoning_content ?? delta.reasoning
     if (typeof reasoning === 'string' && reasoning) out += this.reasoningDelta(reasoning)
     if (typeof delta.content === 'string' && delta.content) out += this.messageDelta('text', delta.content)
@@ -108,8 +108,7 @@ export class ChatToResponsesStream {
   }
 
   private callDelta(delta: Json): string {
-    const key = typeof delta.index === 'number' ? delta.index : 0
-    const fn: Json = delta.function ?? {}
+    const { key, fn } = callPiece(delta)
     let out = ''
     let call = this.calls.get(key)
     if (!call) {
@@ -160,9 +159,4 @@ export class ChatToResponsesStream {
     this.final = responseObject(this.context, this.model, { ...fields, output: this.items.map((item) => this.built(item)), usage: responsesUsage(this.usage) })
     return out + this.writer.finish(this.final)
   }
-}
-
-function upstreamError(error: unknown): string {
-  const message = typeof error === 'object' && error !== null ? (error as Json).message : error
-  return `The upstream failed while answering${typeof message === 'string' && message ? `: ${message}` : '.'}`
 }

@@ -37,44 +37,45 @@ export function openResponses(path: string, log: (line: string) => void = () => 
 
 const SWEEP_EVERY_MS = 60_000
 
-/** Deletes a table's expired rows, at most once a minute, on the way of a write. */
-class Sweeper {
-  private next = 0
-  private readonly statement
+/** A table whose rows expire: its clock, and its expired rows deleted at most once a minute, on the way of a write. */
+abstract class ExpiringTable {
+  private nextSweep = 0
+  private readonly sweep
 
-  constructor(db: Database, table: 'origins' | 'kept') {
-    this.statement = db.query(`DELETE FROM ${table} WHERE expires_at <= ?`)
+  constructor(
+    protected readonly db: Database,
+    table: 'origins' | 'kept',
+    protected readonly now: () => number
+  ) {
+    this.sweep = db.query(`DELETE FROM ${table} WHERE expires_at <= ?`)
   }
 
-  maybe(now: number) {
-    if (now < this.next) return
-    this.next = now + SWEEP_EVERY_MS
-    this.statement.run(now)
+  /** The time of a write, the expired rows swept first when a minute has passed. */
+  protected writeTime(): number {
+    const now = this.now()
+    if (now < this.nextSweep) return now
+    this.nextSweep = now + SWEEP_EVERY_MS
+    this.sweep.run(now)
+    return now
   }
 }
 
 /** Which upstream key made each response or conversation id, in responses.sqlite (the caller closes the file). */
-export class SqliteResponseOrigins implements ResponseOriginStore {
-  private readonly statements
-  private readonly sweeper: Sweeper
+export class SqliteResponseOrigins extends ExpiringTable implements ResponseOriginStore {
+  private readonly statements = {
+    remember: this.db.query('INSERT OR REPLACE INTO origins (id, upstream, fingerprint, expires_at) VALUES (?, ?, ?, ?)'),
+    originOf: this.db.query<{ upstream: string; fingerprint: string }, [string, number]>(
+      'SELECT upstream, fingerprint FROM origins WHERE id = ? AND expires_at > ?'
+    ),
+    forget: this.db.query('DELETE FROM origins WHERE id = ?'),
+  }
 
-  constructor(
-    db: Database,
-    private readonly now: () => number = Date.now
-  ) {
-    this.statements = {
-      remember: db.query('INSERT OR REPLACE INTO origins (id, upstream, fingerprint, expires_at) VALUES (?, ?, ?, ?)'),
-      originOf: db.query<{ upstream: string; fingerprint: string }, [string, number]>(
-        'SELECT upstream, fingerprint FROM origins WHERE id = ? AND expires_at > ?'
-      ),
-      forget: db.query('DELETE FROM origins WHERE id = ?'),
-    }
-    this.sweeper = new Sweeper(db, 'origins')
+  constructor(db: Database, now: () => number = Date.now) {
+    super(db, 'origins', now)
   }
 
   async remember(id: string, origin: IdOrigin, ttlMs: number): Promise<void> {
-    const now = this.now()
-    this.sweeper.maybe(now)
+    const now = this.writeTime()
     this.statements.remember.run(id, origin.upstream, origin.fingerprint, now + ttlMs)
   }
 
@@ -99,25 +100,19 @@ interface KeptRow {
 }
 
 /** The responses the proxy made by translation, in responses.sqlite (the caller closes the file). */
-export class SqliteKeptResponses implements KeptResponseStore {
-  private readonly statements
-  private readonly sweeper: Sweeper
+export class SqliteKeptResponses extends ExpiringTable implements KeptResponseStore {
+  private readonly statements = {
+    put: this.db.query('INSERT OR REPLACE INTO kept (id, owner, created_at, expires_at, response, input) VALUES (?, ?, ?, ?, ?, ?)'),
+    get: this.db.query<KeptRow, [string, number]>('SELECT id, owner, created_at, response, input FROM kept WHERE id = ? AND expires_at > ?'),
+    delete: this.db.query<{ live: number }, [string, number]>('DELETE FROM kept WHERE id = ? RETURNING expires_at > ? AS live'),
+  }
 
-  constructor(
-    db: Database,
-    private readonly now: () => number = Date.now
-  ) {
-    this.statements = {
-      put: db.query('INSERT OR REPLACE INTO kept (id, owner, created_at, expires_at, response, input) VALUES (?, ?, ?, ?, ?, ?)'),
-      get: db.query<KeptRow, [string, number]>('SELECT id, owner, created_at, response, input FROM kept WHERE id = ? AND expires_at > ?'),
-      delete: db.query<{ live: number }, [string, number]>('DELETE FROM kept WHERE id = ? RETURNING expires_at > ? AS live'),
-    }
-    this.sweeper = new Sweeper(db, 'kept')
+  constructor(db: Database, now: () => number = Date.now) {
+    super(db, 'kept', now)
   }
 
   async put(kept: KeptResponse, ttlMs: number): Promise<void> {
-    const now = this.now()
-    this.sweeper.maybe(now)
+    const now = this.writeTime()
     this.statements.put.run(kept.id, kept.owner, kept.createdAt, now + ttlMs, JSON.stringify(kept.response), JSON.stringify(kept.input))
   }
 

@@ -3,7 +3,7 @@ import { drawChart } from './chart'
 import { $, set } from './dom'
 import { num, type Words } from './format'
 import type { Failure } from './load'
-import { renderEndpoints, renderModels, renderUpstreams } from './tables'
+import { renderEndpoints, renderModels, renderProviderCache, renderUpstreams } from './tables'
 import { isTextKey } from './text'
 
 /** What the page shows, held by main.ts: the words of its language and the last answer of /stats. */
@@ -75,6 +75,7 @@ export function render(view: View) {
   renderEndpoints(w, s)
   renderModels(w, s)
   renderUpstreams(w, s)
+  renderProviderCache(w, s)
   drawChart(w, s)
   set('footer-since', w.t('footerSince', { date: w.date(s.since) }))
   set('updated', lastAt ? w.t('updated', { time: w.clockSeconds(lastAt) }) : '')

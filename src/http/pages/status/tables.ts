@@ -85,6 +85,26 @@ function keyRow(w: Words, key: Key) {
   return tr
 }
 
+/** The provider prompt cache per upstream and its model name: cached ÷ prompt tokens (DESIGN §1.9). */
+export function renderProviderCache(w: Words, s: StatsSnapshot) {
+  const rows = Array.isArray(s.providerCache) ? s.providerCache : []
+  const body = tbody('provider-cache')
+  if (!rows.length) return body.replaceChildren(emptyRow(w.t('noProviderCache'), 5))
+  body.replaceChildren(
+    ...rows.map((row) => {
+      const tr = el('tr')
+      const name = el('td', 'name', String(row.model))
+      name.appendChild(el('span', 'path', String(row.upstream)))
+      tr.appendChild(name)
+      tr.appendChild(el('td', 'num tokens', w.int(row.promptTokens)))
+      tr.appendChild(el('td', 'num', w.int(row.cachedTokens)))
+      tr.appendChild(el('td', 'num', w.pct(row.hitRate)))
+      tr.appendChild(shareCell(w, num(row.hitRate)))
+      return tr
+    })
+  )
+}
+
 export function renderUpstreams(w: Words, s: StatsSnapshot) {
   const rows: HTMLTableRowElement[] = []
   for (const upstream of Array.isArray(s.upstreams) ? s.upstreams : []) {
