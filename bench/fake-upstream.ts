@@ -1,9 +1,11 @@
 // The bench's fake OpenAI upstream, run as its own process on loopback:
 //
-//   bun bench/fake-upstream.ts <port> <latencyMs> [<embeddingDelayMs>]
+//   bun bench/fake-upstream.ts <port> <latencyMs> [<embeddingDelayMs>] [--chat-only]
 //
-// Every model call (chat and embeddings) waits a fixed `latencyMs` before its response headers, then sends
-// the whole answer at once: JSON, or an SSE stream of ~12 events written back to back. With a third
+// Every model call (chat, Responses and embeddings) waits a fixed `latencyMs` before its response headers, then sends
+// the whole answer at once: JSON, or an SSE stream of ~12 events written back to back (Responses: OpenAI's
+// event sequence, fake-responses.ts). `--chat-only` makes it a chat-only provider (DeepSeek, vLLM…): its
+// `/v1/responses` answers 404, so what reaches it must have been translated to chat. With a third
 // argument, /v1/embeddings waits `embeddingDelayMs` instead (chat keeps `latencyMs`): a slow embedder, for
 // the matrix's miss cells (what a miss costs when the semantic layer's embedding is slow to come). The fixed wait stands
 // in for the network and the model; it is measured as target (a) and cancels out of every comparison.
@@ -11,6 +13,9 @@
 // derived from the content words of the text with a few synonyms, so a paraphrase ("What is the height of
 // X" / "How tall is X") gets the same vector and a different question a distant one — deterministically.
 // Answers are memoised per text, so the upstream stays cheap next to what is measured.
+
+import { randomBytes } from 'node:crypto'
+import { lastUserInput, responseEventsTemplate, responseJsonTemplate, withIds } from './fake-responses'
 
 export const UPSTREAM_KEY = 'sk-bench-upstream-key'
 export const EMBEDDING_DIMENSIONS = 1536
@@ -100,6 +105,14 @@ const answerEvents = memo(5000, (key) => {
   const [model, content, usage] = JSON.parse(key) as [string, string, boolean]
   return chatEvents(model, content, usage)
 })
+const responseJson = memo(5000, (key) => {
+  const [body, content] = JSON.parse(key) as [object, string]
+  return responseJsonTemplate(body, content)
+})
+const responseEvents = memo(5000, (key) => {
+  const [body, content] = JSON.parse(key) as [object, string]
+  return responseEventsTemplate(body, content)
+})
 const embeddingJson = memo(5000, (key) => {
   const [model, text] = JSON.parse(key) as [string, string]
   return JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: embeddingOf(text) }], model, usage: { prompt_tokens: 8, total_tokens: 8 } })
@@ -108,8 +121,29 @@ const embeddingJson = memo(5000, (key) => {
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }
 
-export function startFakeUpstream(port: number, latencyMs: number, embeddingDelayMs = latencyMs) {
+/** Ids in OpenAI's form (48 hex digits), never the same twice: a random prefix of this process and a counter. */
+function idMaker() {
+  const prefix = randomBytes(16).toString('hex')
+  let next = 0
+  return () => prefix + (next++).toString(16).padStart(16, '0')
+}
+
+/** A stream written one event per pull, back to back. */
+function sse(chunks: Uint8Array[]): Response {
+  let next = 0
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = chunks[next++]
+      if (chunk) controller.enqueue(chunk)
+      else controller.close()
+    },
+  })
+  return new Response(stream, { headers: SSE_HEADERS })
+}
+
+export function startFakeUpstream(port: number, latencyMs: number, embeddingDelayMs = latencyMs, chatOnly = false) {
   const wait = () => (latencyMs > 0 ? Bun.sleep(latencyMs) : undefined)
+  const newId = idMaker()
   const embeddingWait = () => (embeddingDelayMs > 0 ? Bun.sleep(embeddingDelayMs) : undefined)
   return Bun.serve({
     hostname: '127.0.0.1',
@@ -127,16 +161,16 @@ export function startFakeUpstream(port: number, latencyMs: number, embeddingDela
         const content = `Echo: ${lastUserText(body)}`
         await wait()
         if (body.stream !== true) return new Response(answerJson(JSON.stringify([model, content])), { headers: JSON_HEADERS })
-        const events = answerEvents(JSON.stringify([model, content, body.stream_options?.include_usage === true]))
-        let next = 0
-        const stream = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            const chunk = events[next++]
-            if (chunk) controller.enqueue(chunk)
-            else controller.close()
-          },
-        })
-        return new Response(stream, { headers: SSE_HEADERS })
+        return sse(answerEvents(JSON.stringify([model, content, body.stream_options?.include_usage === true])))
+      }
+      if (path === '/v1/responses' && !chatOnly) {
+        // What the answer echoes of the request (the model, the output cap the proxy set) keys the memo.
+        const echoed = { model: body.model, max_output_tokens: body.max_output_tokens, store: body.store, instructions: body.instructions }
+        const key = JSON.stringify([echoed, `Echo: ${lastUserInput(body)}`])
+        const id = newId()
+        await wait()
+        if (body.stream !== true) return new Response(withIds(responseJson(key), id), { headers: JSON_HEADERS })
+        return sse(responseEvents(key).map((event) => withIds(event, id)))
       }
       if (path === '/v1/embeddings') {
         const text = typeof body.input === 'string' ? body.input : JSON.stringify(body.input)
@@ -149,8 +183,9 @@ export function startFakeUpstream(port: number, latencyMs: number, embeddingDela
 }
 
 if (import.meta.main) {
-  const [port, latency, embeddingDelay] = process.argv.slice(2).map(Number)
-  startFakeUpstream(port ?? 0, latency ?? 1, embeddingDelay ?? latency ?? 1)
+  const args = process.argv.slice(2)
+  const [port, latency, embeddingDelay] = args.filter((a) => !a.startsWith('--')).map(Number)
+  startFakeUpstream(port ?? 0, latency ?? 1, embeddingDelay ?? latency ?? 1, args.includes('--chat-only'))
   // Stops with the bench: its stdin is a pipe from the orchestrator.
   process.stdin.on('end', () => process.exit(0)).resume()
 }

@@ -2,6 +2,9 @@
 // it never shares an event loop with a server it measures. Plain JavaScript: Node 20 runs no TypeScript.
 //
 //   node bench/load.mjs '<json spec>'    → one JSON line on stdout
+//   node bench/load.mjs '{"mode":"serve"}'  → reads one "cannon" spec a line on stdin, answers each with one JSON
+//                                          line: the matrix's cells in one process, so that a cell does not pay
+//                                          Node's start-up and autocannon's import (~0.3 s) on top of its load
 //
 // mode "cannon": autocannon against one URL for `durationS` seconds with `connections` keep-alive
 //   connections (after `warmupS` seconds of the same load, discarded). Latency is every 2xx response's own
@@ -16,6 +19,7 @@
 
 import autocannon from 'autocannon'
 import http from 'node:http'
+import readline from 'node:readline'
 
 const spec = JSON.parse(process.argv[2])
 
@@ -42,23 +46,36 @@ function cannon({ url, method, headers, body, connections, durationS }, record) 
   })
 }
 
-async function runCannon() {
+async function cannonCell(spec) {
   const warm = spec.warmupS > 0 ? (await cannon({ ...spec, durationS: spec.warmupS }, false)).result : undefined
   const { result, times } = await cannon(spec, true)
   const seconds = result.duration // measured by autocannon, slightly above durationS
-  console.log(
-    JSON.stringify({
-      ok: times.length,
-      // Every request answered in this process (warm-up included), to divide a server's CPU time by.
-      allRequests: result.requests.total + (warm?.requests.total ?? 0),
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      seconds,
-      rps: times.length / seconds,
-      latency: summarize(times),
-    })
-  )
+  return {
+    ok: times.length,
+    // Every request answered in this cell (warm-up included), to divide a server's CPU time by.
+    allRequests: result.requests.total + (warm?.requests.total ?? 0),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds,
+    rps: times.length / seconds,
+    latency: summarize(times),
+  }
+}
+
+async function runCannon() {
+  console.log(JSON.stringify(await cannonCell(spec)))
+}
+
+async function serve() {
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue
+    try {
+      console.log(JSON.stringify(await cannonCell(JSON.parse(line))))
+    } catch (error) {
+      console.log(JSON.stringify({ error: String(error?.stack ?? error) }))
+    }
+  }
 }
 
 function once(agent, target, onHeaders) {
@@ -125,4 +142,4 @@ async function runUnique() {
   console.log(JSON.stringify({ latency: summarize(times), xCache, firstCache, requests: spec.warmup + spec.count }))
 }
 
-await (spec.mode === 'ttfb' ? runTtfb() : spec.mode === 'unique' ? runUnique() : runCannon())
+await (spec.mode === 'serve' ? serve() : spec.mode === 'ttfb' ? runTtfb() : spec.mode === 'unique' ? runUnique() : runCannon())

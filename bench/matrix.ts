@@ -1,22 +1,26 @@
 // Items 1 and 2: the proxy-overhead matrix (targets a–f, and c′–e′ with REDIS_URL, × JSON/stream × 1 and N
-// connections, autocannon), the miss cells (a new question with a slow embedder, against cache off) and
+// connections, autocannon; and the Responses cells, responses-cells.ts), the miss cells (a new question with a slow embedder, against cache off) and
 // time to first byte of a stream.
 
 import { Database } from 'bun:sqlite'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../src/config/load'
-import { NODE, type Processes, ROOT } from './lib/proc'
+import { type LineServer, NODE, type Processes, ROOT } from './lib/proc'
 import { cpuSeconds, median, rssMiB, type Summary } from './lib/stats'
 import { profileProxy, type ProfileResult } from './profile'
+import { isResponsesTarget, type ResponsesTargetId, responsesRounds, startTranslating, warmResponses } from './responses-cells'
 import {
+  type Ask,
   type Endpoint,
   PARAPHRASE,
   QUESTION,
+  chatAsk,
   chatBody,
   portkeyHeaders,
   proxyHeaders,
   REDIS_ARGS,
+  responsesAsk,
   type RedisServer,
   startFloor,
   startPortkey,
@@ -26,7 +30,7 @@ import {
   upstreamHeaders,
 } from './servers'
 
-export type TargetId = 'a' | 'b' | 'c' | 'cr' | 'd' | 'dr' | 'e' | 'er' | 'f'
+export type TargetId = 'a' | 'b' | 'c' | 'cr' | 'd' | 'dr' | 'e' | 'er' | 'f' | ResponsesTargetId
 export type Mode = 'json' | 'stream'
 
 export const TARGET_LABELS: Record<TargetId, string> = {
@@ -39,6 +43,9 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   e: '(e) proxy-gpt, semantic hits (+1 loopback embedding call)',
   er: '(e′) proxy-gpt + Redis, semantic hits (+1 embedding call)',
   f: '(f) Portkey gateway 1.15.2 (under Bun)',
+  'c-r': '(c-r) proxy-gpt, Responses, cache off (native upstream)',
+  'd-r': '(d-r) proxy-gpt, Responses exact hits',
+  't-r': '(t-r) proxy-gpt, Responses → chat (openai-chat), cache off',
 }
 
 interface Target {
@@ -47,7 +54,9 @@ interface Target {
   pid: number
   url: string
   headers: Record<string, string>
-  question: string
+  ask: Ask
+  /** The upstream behind it, when not the matrix's fake upstream (whose CPU time is counted beside the target's). */
+  upstreamPid?: number
   /** Checked on one request before the load: the target answers what it is supposed to. */
   expect?: { header: string; value: string }
   /** The redis-server behind it (REDIS_URL), whose CPU time and commands are counted too. */
@@ -65,6 +74,8 @@ export interface MatrixOptions {
   /** The miss cells: sequential requests per cell (after 2 of warm-up), and the embedders' delays (ms). */
   missRequests: number
   embeddingDelaysMs: number[]
+  /** Of the rounds, how many the Responses targets take part in (the middle ones); all when absent. */
+  responsesRounds?: number
 }
 
 export interface CellResult {
@@ -144,9 +155,9 @@ export interface MatrixResult {
 }
 
 async function check(target: Target, mode: Mode) {
-  const response = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: target.headers, body: chatBody(target.question, mode === 'stream') })
+  const response = await fetch(`${target.url}${target.ask.path}`, { method: 'POST', headers: target.headers, body: target.ask.body(mode === 'stream') })
   const text = await response.text()
-  if (response.status !== 200 || !text.includes('Echo: ') || (mode === 'stream' && !text.includes('[DONE]'))) {
+  if (response.status !== 200 || !target.ask.complete(text, mode === 'stream')) {
     throw new Error(`target ${target.id} (${mode}) answered ${response.status}: ${text.slice(0, 300)}`)
   }
   if (target.expect && response.headers.get(target.expect.header) !== target.expect.value) {
@@ -167,11 +178,12 @@ async function tryOnce(url: string, headers: Record<string, string>, stream: boo
 
 type Round = CellResult['rounds'][number]
 
-/** One cell of one target: autocannon in its own Node process, with the CPU time of the servers behind it. */
-async function measure(procs: Processes, target: Target, upstreamPid: number, spec: object): Promise<Round & { ok: number }> {
-  const pids = [target.pid, upstreamPid, target.redis?.child.pid ?? 0]
+/** One cell of one target: autocannon in the load generator's Node process, with the CPU time of the servers behind it. */
+async function measure(load: LineServer, target: Target, upstreamPid: number, spec: object): Promise<Round & { ok: number }> {
+  const pids = [target.pid, target.upstreamPid ?? upstreamPid, target.redis?.child.pid ?? 0]
   const [before, commands0] = [pids.map(cpuSeconds), await target.redis?.commands()]
-  const result = JSON.parse(await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify(spec)]))
+  const result = JSON.parse(await load.ask(JSON.stringify(spec)))
+  if (result.error) throw new Error(`the load generator failed: ${result.error}`)
   const [after, commands1] = [pids.map(cpuSeconds), await target.redis?.commands()]
   const perRequest = (seconds: number) => (seconds / result.allRequests) * 1e6
   const used = (i: number) => perRequest(after[i]!.user + after[i]!.system - before[i]!.user - before[i]!.system)
@@ -257,6 +269,8 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
   )
   if (!redis) progress(`(c′), (d′), (e′) skipped: ${started}`)
   const upstream = await startUpstream(procs, options.latencyMs)
+  progress('and for the Responses cells: a chat-only fake upstream (404 on /v1/responses) and a proxy-gpt (cache off) in front of it as provider: openai-chat')
+  const translating = await startTranslating(procs, options.latencyMs)
   const withRedis = (name: string, env: Record<string, string>) => (redis ? startProxy(procs, upstream, name, { ...env, REDIS_URL: redis.url }) : undefined)
   const [floor, cacheOff, cacheOn, portkey, redisOff, redisOn] = await Promise.all([
     startFloor(procs, upstream),
@@ -272,22 +286,27 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
       throw new Error(`${replica.child.name} did not connect to ${redis!.url}:\n${procs.logTail(replica.child)}`)
     }
   }
-  const proxy = (id: TargetId, endpoint: Endpoint | undefined, question: string, expect: Target['expect'], via?: RedisServer): Target[] =>
-    endpoint ? [{ id, pid: endpoint.child.pid, url: endpoint.url, headers: proxyHeaders, question, expect, redis: via }] : []
+  const proxy = (id: TargetId, endpoint: Endpoint | undefined, ask: Ask, expect: Target['expect'], via?: RedisServer): Target[] =>
+    endpoint ? [{ id, pid: endpoint.child.pid, url: endpoint.url, headers: proxyHeaders, ask, expect, redis: via }] : []
   const bypass = { header: 'x-cache', value: 'BYPASS' }
   const exact = { header: 'x-cache-match', value: 'exact' }
   const semantic = { header: 'x-cache-match', value: 'semantic' }
   // Each Redis target next to its SQLite one, in the rotation and in the tables.
+  // The Responses targets next to their chat ones too: the same proxies, sent the same question as a Responses request.
+  const [chat, responses] = [chatAsk(QUESTION), responsesAsk(QUESTION)]
   const targets: Target[] = [
-    { id: 'a', pid: upstream.child.pid, url: upstream.url, headers: upstreamHeaders, question: QUESTION },
-    { id: 'b', pid: floor.child.pid, url: floor.url, headers: proxyHeaders, question: QUESTION },
-    ...proxy('c', cacheOff, QUESTION, bypass),
-    ...proxy('cr', redisOff, QUESTION, bypass, redis),
-    ...proxy('d', cacheOn, QUESTION, exact),
-    ...proxy('dr', redisOn, QUESTION, exact, redis),
-    ...proxy('e', cacheOn, PARAPHRASE, semantic),
-    ...proxy('er', redisOn, PARAPHRASE, semantic, redis),
-    { id: 'f', pid: portkey.child.pid, url: portkey.url, headers: portkeyHeaders(upstream), question: QUESTION },
+    { id: 'a', pid: upstream.child.pid, url: upstream.url, headers: upstreamHeaders, ask: chat },
+    { id: 'b', pid: floor.child.pid, url: floor.url, headers: proxyHeaders, ask: chat },
+    ...proxy('c', cacheOff, chat, bypass),
+    ...proxy('cr', redisOff, chat, bypass, redis),
+    ...proxy('c-r', cacheOff, responses, bypass),
+    { id: 't-r', pid: translating.proxy.child.pid, url: translating.proxy.url, headers: proxyHeaders, ask: responses, expect: bypass, upstreamPid: translating.upstream.child.pid },
+    ...proxy('d', cacheOn, chat, exact),
+    ...proxy('dr', redisOn, chat, exact, redis),
+    ...proxy('d-r', cacheOn, responses, exact),
+    ...proxy('e', cacheOn, chatAsk(PARAPHRASE), semantic),
+    ...proxy('er', redisOn, chatAsk(PARAPHRASE), semantic, redis),
+    { id: 'f', pid: portkey.child.pid, url: portkey.url, headers: portkeyHeaders(upstream), ask: chat },
   ]
 
   // Each cache learns the question once (a miss, stored with its embedding); every later ask is a hit.
@@ -297,13 +316,18 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     if (warm.headers.get('x-cache') !== 'MISS') throw new Error(`warming ${endpoint.child.name}: x-cache ${warm.headers.get('x-cache')}`)
     await warm.text()
   }
+  await warmResponses(cacheOn)
   for (const target of targets) for (const mode of ['json', 'stream'] as const) await check(target, mode)
   progress('every target answers correctly (exact and semantic hits confirmed by their x-cache-match header)')
 
   const cells: CellResult[] = []
   const stageStart = performance.now()
+  // One Node process runs every cell in turn (a process per cell spent ~0.3 s a cell starting Node and autocannon).
+  const load = procs.lineServer('load-generator', [NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify({ mode: 'serve' })])
   const stage = () => (performance.now() - stageStart) / 1000
-  const total = 2 * options.connections.length * options.rounds * targets.length
+  const withResponses = responsesRounds(options)
+  const inRound = (target: Target, round: number) => !isResponsesTarget(target.id) || withResponses.includes(round)
+  const total = 2 * options.connections.length * targets.reduce((n, t) => n + (isResponsesTarget(t.id) ? withResponses.length : options.rounds), 0)
   let done = 0
   for (const mode of ['json', 'stream'] as const) {
     for (const connections of options.connections) {
@@ -311,17 +335,18 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
       // Rounds go through all targets in turn, so slow drifts of a shared machine fall on every target alike.
       for (let round = 0; round < options.rounds; round++) {
         for (const target of targets) {
+          if (!inRound(target, round)) continue
           const spec = {
             mode: 'cannon',
-            url: `${target.url}/v1/chat/completions`,
+            url: `${target.url}${target.ask.path}`,
             method: 'POST',
             headers: target.headers,
-            body: chatBody(target.question, mode === 'stream'),
+            body: target.ask.body(mode === 'stream'),
             connections,
             durationS: options.durationS,
             warmupS: options.warmupS,
           }
-          const { ok, ...result } = await measure(procs, target, upstream.child.pid, spec)
+          const { ok, ...result } = await measure(load, target, upstream.child.pid, spec)
           if (result.non2xx > 0 || result.errors > 0 || ok === 0) {
             throw new Error(`target ${target.id} ${mode} c=${connections}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors`)
           }
@@ -354,12 +379,15 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     }
   }
 
+  await load.close()
   const cellsSeconds = stage()
   const misses = await measureMisses(procs, options, cacheOff, progress)
   const missesSeconds = stage() - cellsSeconds
 
   progress(`time to first byte of a stream: ${options.ttfbRounds} sequential requests per target, targets in turn`)
-  const ttfbTargets = targets.map((t) => ({ name: t.id, url: `${t.url}/v1/chat/completions`, headers: t.headers, body: chatBody(t.question, true) }))
+  const ttfbTargets = targets
+    .filter((t) => !isResponsesTarget(t.id))
+    .map((t) => ({ name: t.id, url: `${t.url}${t.ask.path}`, headers: t.headers, body: t.ask.body(true) }))
   const ttfb = JSON.parse(
     await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify({ mode: 'ttfb', targets: ttfbTargets, rounds: options.ttfbRounds, warmup: 20 })])
   ) as TtfbResult[]
@@ -388,8 +416,9 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
       ? { 'proxy-gpt + Redis, cache off': rssMiB(redisOff.child.pid), 'proxy-gpt + Redis, cache on': rssMiB(redisOn.child.pid), 'redis-server': rssMiB(redis.child.pid) }
       : {}),
     'Portkey (Bun)': rssMiB(portkey.child.pid),
+    'proxy-gpt, Responses → chat': rssMiB(translating.proxy.child.pid),
   }
-  for (const endpoint of [portkey, redisOn, redisOff, cacheOn, cacheOff, floor, upstream]) if (endpoint) await procs.stop(endpoint.child)
+  for (const endpoint of [portkey, redisOn, redisOff, translating.proxy, translating.upstream, cacheOn, cacheOff, floor, upstream]) if (endpoint) await procs.stop(endpoint.child)
   if (redis) {
     redis.close()
     await procs.stop(redis.child)

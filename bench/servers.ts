@@ -15,6 +15,39 @@ export function chatBody(content: string, stream: boolean): string {
   return JSON.stringify({ model: MODEL, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) })
 }
 
+/** A Responses request as the AI SDK's default OpenAI provider sends one: the question as one user input item. */
+export function responsesBody(content: string, stream: boolean): string {
+  return JSON.stringify({ model: MODEL, input: [{ role: 'user', content: [{ type: 'input_text', text: content }] }], ...(stream ? { stream: true } : {}) })
+}
+
+/** What a target is sent: its path, its body without and with streaming, and what a whole answer looks like. */
+export interface Ask {
+  path: string
+  body: (stream: boolean) => string
+  complete: (text: string, stream: boolean) => boolean
+}
+
+export const chatAsk = (question: string): Ask => ({
+  path: '/v1/chat/completions',
+  body: (stream) => chatBody(question, stream),
+  complete: (text, stream) => text.includes('Echo: ') && (!stream || text.includes('[DONE]')),
+})
+
+/** A Responses answer is whole when it completed: the JSON's status, or a stream's last event. */
+export const responsesAsk = (question: string): Ask => ({
+  path: '/v1/responses',
+  body: (stream) => responsesBody(question, stream),
+  complete: (text, stream) => {
+    if (!text.includes('Echo: ')) return false
+    if (stream) return text.trimEnd().split('\n\n').at(-1)?.startsWith('event: response.completed\n') ?? false
+    try {
+      return JSON.parse(text).status === 'completed'
+    } catch {
+      return false
+    }
+  },
+})
+
 export interface Endpoint {
   child: Child
   /** Base URL, e.g. http://127.0.0.1:4000 */
@@ -23,11 +56,14 @@ export interface Endpoint {
   dataDir?: string
 }
 
-/** The fake upstream; with `embeddingDelayMs`, its /v1/embeddings answers wait that long instead of `latencyMs`. */
-export async function startUpstream(procs: Processes, latencyMs: number, embeddingDelayMs?: number): Promise<Endpoint> {
+/**
+ * The fake upstream; with `embeddingDelayMs`, its /v1/embeddings answers wait that long instead of `latencyMs`;
+ * `chatOnly`, it answers /v1/responses with 404, as DeepSeek or vLLM do.
+ */
+export async function startUpstream(procs: Processes, latencyMs: number, embeddingDelayMs?: number, chatOnly = false): Promise<Endpoint> {
   const port = freePort()
-  const name = embeddingDelayMs === undefined ? 'fake-upstream' : `fake-upstream-embeddings-${embeddingDelayMs}ms`
-  const args = [String(port), String(latencyMs), ...(embeddingDelayMs === undefined ? [] : [String(embeddingDelayMs)])]
+  const name = chatOnly ? 'fake-upstream-chat-only' : embeddingDelayMs === undefined ? 'fake-upstream' : `fake-upstream-embeddings-${embeddingDelayMs}ms`
+  const args = [String(port), String(latencyMs), ...(embeddingDelayMs === undefined ? [] : [String(embeddingDelayMs)]), ...(chatOnly ? ['--chat-only'] : [])]
   const child = procs.spawn(name, [BUN, join(ROOT, 'bench/fake-upstream.ts'), ...args], { env: cleanEnv({}), port })
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(procs, child, `${url}/health`)
@@ -71,6 +107,14 @@ export async function startProxy(procs: Processes, upstream: Endpoint, name: str
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(procs, child, `${url}/health`)
   return { child, url, dataDir: join(dataDir, 'data') }
+}
+
+/**
+ * PROXY_CONFIG for a proxy-gpt whose one upstream is `upstream` as `provider: openai-chat`: a Responses request
+ * is translated to /chat/completions, and the answer or stream back (README "Several keys and providers").
+ */
+export function chatOnlyConfig(upstream: Endpoint): string {
+  return ['upstreams:', '  - name: chat-only', `    base_url: ${upstream.url}/v1`, '    provider: openai-chat', `    keys: ["${UPSTREAM_KEY}"]`, ''].join('\n')
 }
 
 export interface RedisServer {

@@ -26,6 +26,13 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
   return { ...env, ...extra }
 }
 
+/** A long-lived child that answers each line written to it with one line (bench/load.mjs in mode "serve"). */
+export interface LineServer {
+  /** Writes `line`, resolves with the next line of output; one at a time. */
+  ask(line: string): Promise<string>
+  close(): Promise<void>
+}
+
 export class Processes {
   readonly children: Child[] = []
   private readonly dirs: string[] = []
@@ -82,6 +89,41 @@ export class Processes {
     this.dirs.length = 0
     this.watchdog.stdin.end()
     await this.watchdog.exited
+  }
+
+  /** Starts a line server (see LineServer); its stderr goes to a log file, shown if it exits early. */
+  lineServer(name: string, cmd: string[]): LineServer {
+    const log = join(this.logDir, `${name.replace(/\W+/g, '-')}.log`)
+    const fd = openSync(log, 'a')
+    const proc = Bun.spawn(cmd, { cwd: ROOT, env: cleanEnv({}), stdin: 'pipe', stdout: 'pipe', stderr: fd })
+    closeSync(fd)
+    const child: Child = { name, pid: proc.pid, proc, log }
+    this.children.push(child)
+    this.tell(`pid ${proc.pid}`)
+    const reader = proc.stdout.getReader()
+    const decoder = new TextDecoder()
+    let buffered = ''
+    const nextLine = async (): Promise<string> => {
+      for (;;) {
+        const newline = buffered.indexOf('\n')
+        if (newline !== -1) {
+          const line = buffered.slice(0, newline)
+          buffered = buffered.slice(newline + 1)
+          return line
+        }
+        const { value, done } = await reader.read()
+        if (done) throw new Error(`${name} exited (${await proc.exited}):\n${this.logTail(child)}`)
+        buffered += decoder.decode(value, { stream: true })
+      }
+    }
+    return {
+      ask: async (line) => {
+        proc.stdin.write(`${line}\n`)
+        proc.stdin.flush()
+        return nextLine()
+      },
+      close: () => this.stop(child),
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { costs, type ProfileResult } from '../profile'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../lib/proc'
+import { isResponsesTarget } from '../responses-cells'
 import { tierName } from '../scale-common'
 import { BOUNDS, type MatrixFigures, MODES, type RunFigures, type ScaleFigures, type SoakFigures, SRC_EXPANSION } from './figures'
 import { f0, f1, f2, f3, minutes, pct, ratio, signed } from './format'
@@ -251,21 +252,24 @@ export function runTimeWhy(f: RunFigures): string | undefined {
   const matrix = r.sections.matrix
   const sections = Object.entries(r.sectionSeconds).map(([k, v]) => `${k} ${minutes(v)}`).join(', ')
   const o = matrix?.options
-  const cells = matrix ? matrix.cells.length * matrix.options.rounds : 0
+  // Every round of every cell: the Responses cells may take part in fewer rounds than the others.
+  const cells = matrix ? matrix.cells.reduce((n, c) => n + c.rounds.length, 0) : 0
   const st = matrix?.stageSeconds
   const perCell = st && cells ? st.cells / cells : NaN
   const over = freshSeconds - BOUNDS.runSeconds
   const targets = matrix ? new Set(matrix.cells.map((c) => c.target)).size : 0
   const redisTargets = matrix ? (['cr', 'dr', 'er'] as const).filter((id) => matrix.cells.some((c) => c.target === id)).length : 0
+  const redisCells = matrix ? matrix.cells.filter((c) => ['cr', 'dr', 'er'].includes(c.target)).reduce((n, c) => n + c.rounds.length, 0) : 0
+  const responsesCells = matrix ? matrix.cells.filter((c) => isResponsesTarget(c.target)).reduce((n, c) => n + c.rounds.length, 0) : 0
   return `### Run time on a fresh clone (point 6) — why, and what would close it
 
 ${minutes(freshSeconds)} on a fresh clone${f.fresh === 'all' ? '' : ' (estimated: this run plus the recorded build of the scale data it reused)'}: ${sections}${built > 0 ? `; building the scale data took ${minutes(built)} of it` : ''}.
-${matrix && o ? `The matrix is the largest part: ${cells} autocannon cells (${o.rounds} rounds × ${matrix.cells.length} target, mode and connection combinations) of
-${o.warmupS} + ${o.durationS} s of load each${st ? `, which took ${minutes(st.cells)} — ${f1(perCell)} s a cell, starting its own Node process and two autocannon runs
+${matrix && o ? `The matrix is the largest part: ${cells} autocannon cells (${matrix.cells.length} target, mode and connection combinations in ${o.rounds} rounds) of
+${o.warmupS} + ${o.durationS} s of load each${st ? `, which took ${minutes(st.cells)} — ${f1(perCell)} s a cell, its two autocannon runs (warm-up and measured)
 included — then the miss cells ${minutes(st.misses)}, time to first byte ${minutes(st.ttfb)} and the profiles ${minutes(st.profile)}` : ''}.
 What would close it: ${minutes(over)} less. ${st ? `One round fewer saves about ${minutes(st.cells / o.rounds)}${redisTargets ? `; the Redis targets (c′)–(e′) only on request would save
-about ${minutes((st.cells * redisTargets) / targets)} (${redisTargets} of the ${targets} targets)` : ''}; one Node process for all the cells of a round would save its start-up
-(~0.3 s a cell)` : 'fewer rounds or shorter cells in the default run, or the Redis targets only on request'}. The bench leaves these choices to whoever owns the numbers: each changes
+about ${minutes((st.cells * redisCells) / cells)} (${redisTargets} of the ${targets} targets)` : ''}${responsesCells ? `; the Responses cells (c-r), (d-r), (t-r) only in \`--quick\` would save
+about ${minutes((st.cells * responsesCells) / cells)}` : ''}` : 'fewer rounds or shorter cells in the default run, or the Redis targets only on request'}. The bench leaves these choices to whoever owns the numbers: each changes
 how steady the matrix's medians are.` : ''}`
 }
 
