@@ -6,7 +6,8 @@
 // and proxy-gpt remembers which key made each id), so the text is kept per question with a placeholder
 // where the ids go, filled in per request: the fake stays cheap next to what is measured.
 
-const ID = '@@id@@'
+/** Where a response's id goes in a kept answer (fake-messages.ts uses it too). */
+export const ID = '@@id@@'
 const encoder = new TextEncoder()
 
 /** The text of the last user message of a Responses `input` (a string, or items with text parts). */

@@ -2,10 +2,11 @@
 //
 //   bun bench/fake-upstream.ts <port> <latencyMs> [<embeddingDelayMs>] [--chat-only]
 //
-// Every model call (chat, Responses and embeddings) waits a fixed `latencyMs` before its response headers, then sends
-// the whole answer at once: JSON, or an SSE stream of ~12 events written back to back (Responses: OpenAI's
-// event sequence, fake-responses.ts). `--chat-only` makes it a chat-only provider (DeepSeek, vLLM…): its
-// `/v1/responses` answers 404, so what reaches it must have been translated to chat. With a third
+// Every model call (chat, Responses, Anthropic Messages and embeddings) waits a fixed `latencyMs` before its response
+// headers, then sends the whole answer at once: JSON, or an SSE stream of ~12 events written back to back (Responses:
+// OpenAI's event sequence, fake-responses.ts; Messages: Anthropic's, fake-messages.ts). `--chat-only` makes it a
+// chat-only provider (DeepSeek, vLLM…): its `/v1/responses` and `/v1/messages` answer 404, so what reaches it must
+// have been translated to chat. With a third
 // argument, /v1/embeddings waits `embeddingDelayMs` instead (chat keeps `latencyMs`): a slow embedder, for
 // the matrix's miss cells (what a miss costs when the semantic layer's embedding is slow to come). The fixed wait stands
 // in for the network and the model; it is measured as target (a) and cancels out of every comparison.
@@ -15,6 +16,7 @@
 // Answers are memoised per text, so the upstream stays cheap next to what is measured.
 
 import { randomBytes } from 'node:crypto'
+import { anthropicModels, anthropicRefusal, messageEventsTemplate, messageJsonTemplate, messagesUserText } from './fake-messages'
 import { lastUserInput, responseEventsTemplate, responseJsonTemplate, withIds } from './fake-responses'
 
 export const UPSTREAM_KEY = 'sk-bench-upstream-key'
@@ -113,12 +115,21 @@ const responseEvents = memo(5000, (key) => {
   const [body, content] = JSON.parse(key) as [object, string]
   return responseEventsTemplate(body, content)
 })
+const messageJson = memo(5000, (key) => {
+  const [model, content] = JSON.parse(key) as [string, string]
+  return messageJsonTemplate(model, content)
+})
+const messageEvents = memo(5000, (key) => {
+  const [model, content] = JSON.parse(key) as [string, string]
+  return messageEventsTemplate(model, content)
+})
 const embeddingJson = memo(5000, (key) => {
   const [model, text] = JSON.parse(key) as [string, string]
   return JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: embeddingOf(text) }], model, usage: { prompt_tokens: 8, total_tokens: 8 } })
 })
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
+const ANTHROPIC_MODELS = anthropicModels(['claude-sonnet-4-5', 'gpt-4o-mini'])
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }
 
 /** Ids in OpenAI's form (48 hex digits), never the same twice: a random prefix of this process and a counter. */
@@ -152,6 +163,19 @@ export function startFakeUpstream(port: number, latencyMs: number, embeddingDela
     async fetch(request) {
       const path = new URL(request.url).pathname
       if (path === '/health') return new Response('ok')
+      // Anthropic's API, with its own checks (the key in x-api-key or as a Bearer token, a version): /v1/messages,
+      // and /v1/models as proxy-gpt's start-up check of an `anthropic` upstream asks for it (a refusal would disable the key).
+      if (!chatOnly && (path === '/v1/messages' || (path === '/v1/models' && request.headers.has('anthropic-version')))) {
+        const refused = anthropicRefusal(request.headers, UPSTREAM_KEY)
+        if (refused) return refused
+        if (path === '/v1/models') return new Response(ANTHROPIC_MODELS, { headers: JSON_HEADERS })
+        const body: any = await request.json().catch(() => ({}))
+        const key = JSON.stringify([String(body.model ?? 'claude-sonnet-4-5'), `Echo: ${messagesUserText(body)}`])
+        const id = newId()
+        await wait()
+        if (body.stream !== true) return new Response(withIds(messageJson(key), id), { headers: JSON_HEADERS })
+        return sse(messageEvents(key).map((event) => withIds(event, id)))
+      }
       if (request.headers.get('authorization') !== `Bearer ${UPSTREAM_KEY}`) {
         return Response.json({ error: { message: 'bad upstream key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }, { status: 401 })
       }

@@ -1,5 +1,5 @@
 // Items 1 and 2: the proxy-overhead matrix (targets a–f, and c′–e′ with REDIS_URL, × JSON/stream × 1 and N
-// connections, autocannon; and the Responses cells, responses-cells.ts), the miss cells (a new question with a slow embedder, against cache off) and
+// connections, autocannon; and the Responses and Messages cells, responses-cells.ts and messages-cells.ts), the miss cells (a new question with a slow embedder, against cache off) and
 // time to first byte of a stream.
 
 import { Database } from 'bun:sqlite'
@@ -9,7 +9,8 @@ import { loadConfig } from '../src/config/load'
 import { type LineServer, NODE, type Processes, ROOT } from './lib/proc'
 import { cpuSeconds, median, rssMiB, type Summary } from './lib/stats'
 import { profileProxy, type ProfileResult } from './profile'
-import { isResponsesTarget, type ResponsesTargetId, responsesRounds, startTranslating, warmResponses } from './responses-cells'
+import { checkMessagesPaths, isMessagesTarget, type MessagesTargetId, messagesRounds, roundsOf, startNative, warmMessages } from './messages-cells'
+import { isResponsesTarget, type ResponsesTargetId, startTranslating, warmResponses } from './responses-cells'
 import {
   type Ask,
   type Endpoint,
@@ -17,6 +18,8 @@ import {
   QUESTION,
   chatAsk,
   chatBody,
+  messagesAsk,
+  messagesHeaders,
   portkeyHeaders,
   proxyHeaders,
   REDIS_ARGS,
@@ -30,7 +33,7 @@ import {
   upstreamHeaders,
 } from './servers'
 
-export type TargetId = 'a' | 'b' | 'c' | 'cr' | 'd' | 'dr' | 'e' | 'er' | 'f' | ResponsesTargetId
+export type TargetId = 'a' | 'b' | 'c' | 'cr' | 'd' | 'dr' | 'e' | 'er' | 'f' | ResponsesTargetId | MessagesTargetId
 export type Mode = 'json' | 'stream'
 
 export const TARGET_LABELS: Record<TargetId, string> = {
@@ -46,6 +49,9 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   'c-r': '(c-r) proxy-gpt, Responses, cache off (native upstream)',
   'd-r': '(d-r) proxy-gpt, Responses exact hits',
   't-r': '(t-r) proxy-gpt, Responses → chat (openai-chat), cache off',
+  'c-m': '(c-m) proxy-gpt, Messages, cache off (native anthropic upstream)',
+  't-m': '(t-m) proxy-gpt, Messages → chat (openai), cache off',
+  'd-m': '(d-m) proxy-gpt, Messages exact hits',
 }
 
 interface Target {
@@ -76,6 +82,8 @@ export interface MatrixOptions {
   embeddingDelaysMs: number[]
   /** Of the rounds, how many the Responses targets take part in (the middle ones); all when absent. */
   responsesRounds?: number
+  /** The same for the Messages targets; with 0 they are not started. */
+  messagesRounds?: number
 }
 
 export interface CellResult {
@@ -271,6 +279,9 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
   const upstream = await startUpstream(procs, options.latencyMs)
   progress('and for the Responses cells: a chat-only fake upstream (404 on /v1/responses) and a proxy-gpt (cache off) in front of it as provider: openai-chat')
   const translating = await startTranslating(procs, options.latencyMs)
+  const withMessages = messagesRounds(options).length > 0
+  if (withMessages) progress('and for the Messages cells: a proxy-gpt (cache off) whose upstream is the fake upstream as provider: anthropic')
+  const native = withMessages ? await startNative(procs, upstream) : undefined
   const withRedis = (name: string, env: Record<string, string>) => (redis ? startProxy(procs, upstream, name, { ...env, REDIS_URL: redis.url }) : undefined)
   const [floor, cacheOff, cacheOn, portkey, redisOff, redisOn] = await Promise.all([
     startFloor(procs, upstream),
@@ -293,7 +304,10 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
   const semantic = { header: 'x-cache-match', value: 'semantic' }
   // Each Redis target next to its SQLite one, in the rotation and in the tables.
   // The Responses targets next to their chat ones too: the same proxies, sent the same question as a Responses request.
-  const [chat, responses] = [chatAsk(QUESTION), responsesAsk(QUESTION)]
+  const [chat, responses, messages] = [chatAsk(QUESTION), responsesAsk(QUESTION), messagesAsk(QUESTION)]
+  // The Messages targets send the proxy key as the Anthropic SDK does; (t-m) and (d-m) are (c)'s and (d)'s proxies.
+  const anthropic = (id: TargetId, endpoint: Endpoint | undefined, expect: Target['expect']): Target[] =>
+    endpoint && withMessages ? [{ id, pid: endpoint.child.pid, url: endpoint.url, headers: messagesHeaders, ask: messages, expect }] : []
   const targets: Target[] = [
     { id: 'a', pid: upstream.child.pid, url: upstream.url, headers: upstreamHeaders, ask: chat },
     { id: 'b', pid: floor.child.pid, url: floor.url, headers: proxyHeaders, ask: chat },
@@ -301,9 +315,12 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     ...proxy('cr', redisOff, chat, bypass, redis),
     ...proxy('c-r', cacheOff, responses, bypass),
     { id: 't-r', pid: translating.proxy.child.pid, url: translating.proxy.url, headers: proxyHeaders, ask: responses, expect: bypass, upstreamPid: translating.upstream.child.pid },
+    ...anthropic('c-m', native, bypass),
+    ...anthropic('t-m', cacheOff, bypass),
     ...proxy('d', cacheOn, chat, exact),
     ...proxy('dr', redisOn, chat, exact, redis),
     ...proxy('d-r', cacheOn, responses, exact),
+    ...anthropic('d-m', cacheOn, exact),
     ...proxy('e', cacheOn, chatAsk(PARAPHRASE), semantic),
     ...proxy('er', redisOn, chatAsk(PARAPHRASE), semantic, redis),
     { id: 'f', pid: portkey.child.pid, url: portkey.url, headers: portkeyHeaders(upstream), ask: chat },
@@ -317,6 +334,10 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
     await warm.text()
   }
   await warmResponses(cacheOn)
+  if (native) {
+    await checkMessagesPaths(native, cacheOff)
+    await warmMessages(cacheOn)
+  }
   for (const target of targets) for (const mode of ['json', 'stream'] as const) await check(target, mode)
   progress('every target answers correctly (exact and semantic hits confirmed by their x-cache-match header)')
 
@@ -325,9 +346,8 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
   // One Node process runs every cell in turn (a process per cell spent ~0.3 s a cell starting Node and autocannon).
   const load = procs.lineServer('load-generator', [NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify({ mode: 'serve' })])
   const stage = () => (performance.now() - stageStart) / 1000
-  const withResponses = responsesRounds(options)
-  const inRound = (target: Target, round: number) => !isResponsesTarget(target.id) || withResponses.includes(round)
-  const total = 2 * options.connections.length * targets.reduce((n, t) => n + (isResponsesTarget(t.id) ? withResponses.length : options.rounds), 0)
+  const inRound = (target: Target, round: number) => roundsOf(target.id, options).includes(round)
+  const total = 2 * options.connections.length * targets.reduce((n, t) => n + roundsOf(t.id, options).length, 0)
   let done = 0
   for (const mode of ['json', 'stream'] as const) {
     for (const connections of options.connections) {
@@ -386,7 +406,7 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
 
   progress(`time to first byte of a stream: ${options.ttfbRounds} sequential requests per target, targets in turn`)
   const ttfbTargets = targets
-    .filter((t) => !isResponsesTarget(t.id))
+    .filter((t) => !isResponsesTarget(t.id) && !isMessagesTarget(t.id))
     .map((t) => ({ name: t.id, url: `${t.url}${t.ask.path}`, headers: t.headers, body: t.ask.body(true) }))
   const ttfb = JSON.parse(
     await procs.run([NODE, join(ROOT, 'bench/load.mjs'), JSON.stringify({ mode: 'ttfb', targets: ttfbTargets, rounds: options.ttfbRounds, warmup: 20 })])
@@ -417,8 +437,9 @@ export async function runMatrix(procs: Processes, options: MatrixOptions, progre
       : {}),
     'Portkey (Bun)': rssMiB(portkey.child.pid),
     'proxy-gpt, Responses → chat': rssMiB(translating.proxy.child.pid),
+    ...(native ? { 'proxy-gpt, Messages to an anthropic upstream': rssMiB(native.child.pid) } : {}),
   }
-  for (const endpoint of [portkey, redisOn, redisOff, translating.proxy, translating.upstream, cacheOn, cacheOff, floor, upstream]) if (endpoint) await procs.stop(endpoint.child)
+  for (const endpoint of [portkey, redisOn, redisOff, native, translating.proxy, translating.upstream, cacheOn, cacheOff, floor, upstream]) if (endpoint) await procs.stop(endpoint.child)
   if (redis) {
     redis.close()
     await procs.stop(redis.child)

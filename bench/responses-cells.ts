@@ -16,11 +16,16 @@ export type ResponsesTargetId = (typeof RESPONSES_TARGETS)[number]
 
 export const isResponsesTarget = (id: string): id is ResponsesTargetId => (RESPONSES_TARGETS as readonly string[]).includes(id)
 
+/** The middle `count` of `rounds` rounds (0-based), or every one when `count` is not said. */
+export function middleRounds(rounds: number, count = rounds): number[] {
+  const taken = Math.max(0, Math.min(count, rounds))
+  const first = Math.floor((rounds - taken) / 2)
+  return Array.from({ length: taken }, (_, i) => first + i)
+}
+
 /** The rounds (0-based) the Responses targets take part in: the middle `responsesRounds` of them, or every one. */
 export function responsesRounds(options: { rounds: number; responsesRounds?: number }): number[] {
-  const count = Math.min(options.responsesRounds ?? options.rounds, options.rounds)
-  const first = Math.floor((options.rounds - count) / 2)
-  return Array.from({ length: count }, (_, i) => first + i)
+  return middleRounds(options.rounds, options.responsesRounds)
 }
 
 /** The chat-only fake upstream and the proxy-gpt (cache off) that reaches it as `provider: openai-chat`. */

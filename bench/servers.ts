@@ -2,6 +2,7 @@
 
 import { RedisClient } from 'bun'
 import { join } from 'node:path'
+import { ANTHROPIC_VERSION } from './fake-messages'
 import { UPSTREAM_KEY } from './fake-upstream'
 import { BUN, type Child, cleanEnv, freePort, NODE, type Processes, ROOT, waitForHttp } from './lib/proc'
 
@@ -18,6 +19,11 @@ export function chatBody(content: string, stream: boolean): string {
 /** A Responses request as the AI SDK's default OpenAI provider sends one: the question as one user input item. */
 export function responsesBody(content: string, stream: boolean): string {
   return JSON.stringify({ model: MODEL, input: [{ role: 'user', content: [{ type: 'input_text', text: content }] }], ...(stream ? { stream: true } : {}) })
+}
+
+/** An Anthropic Messages request as the Anthropic SDK sends one (`max_tokens` is required; under the proxy's cap). */
+export function messagesBody(content: string, stream: boolean): string {
+  return JSON.stringify({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) })
 }
 
 /** What a target is sent: its path, its body without and with streaming, and what a whole answer looks like. */
@@ -42,6 +48,22 @@ export const responsesAsk = (question: string): Ask => ({
     if (stream) return text.trimEnd().split('\n\n').at(-1)?.startsWith('event: response.completed\n') ?? false
     try {
       return JSON.parse(text).status === 'completed'
+    } catch {
+      return false
+    }
+  },
+})
+
+/** A Messages answer is whole when the model ended its turn: the JSON's stop reason, or a stream's last event. */
+export const messagesAsk = (question: string): Ask => ({
+  path: '/v1/messages',
+  body: (stream) => messagesBody(question, stream),
+  complete: (text, stream) => {
+    if (!text.includes('Echo: ')) return false
+    if (stream) return text.trimEnd().split('\n\n').at(-1)?.startsWith('event: message_stop\n') ?? false
+    try {
+      const message = JSON.parse(text)
+      return message.type === 'message' && message.stop_reason === 'end_turn'
     } catch {
       return false
     }
@@ -117,6 +139,11 @@ export function chatOnlyConfig(upstream: Endpoint): string {
   return ['upstreams:', '  - name: chat-only', `    base_url: ${upstream.url}/v1`, '    provider: openai-chat', `    keys: ["${UPSTREAM_KEY}"]`, ''].join('\n')
 }
 
+/** PROXY_CONFIG for a proxy-gpt whose one upstream is `upstream` as `provider: anthropic`: Messages go natively. */
+export function anthropicConfig(upstream: Endpoint): string {
+  return ['upstreams:', '  - name: anthropic', `    base_url: ${upstream.url}/v1`, '    provider: anthropic', `    keys: ["${UPSTREAM_KEY}"]`, ''].join('\n')
+}
+
 export interface RedisServer {
   child: Child
   /** redis://127.0.0.1:<port>, what REDIS_URL is set to. */
@@ -172,6 +199,8 @@ export async function startPortkey(procs: Processes, runtime: 'bun' | 'node' = '
 
 export const upstreamHeaders = { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` }
 export const proxyHeaders = { 'content-type': 'application/json', authorization: `Bearer ${PROXY_KEY}` }
+/** As the Anthropic SDK and Claude Code (ANTHROPIC_API_KEY) send the proxy key. */
+export const messagesHeaders = { 'content-type': 'application/json', 'x-api-key': PROXY_KEY, 'anthropic-version': ANTHROPIC_VERSION }
 export const portkeyHeaders = (upstream: Endpoint) => ({
   ...upstreamHeaders,
   'x-portkey-provider': 'openai',

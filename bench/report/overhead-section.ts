@@ -4,6 +4,7 @@
 import type { MatrixResult, Mode, TargetId } from '../matrix'
 import { TARGET_LABELS } from '../matrix'
 import { f0, f1, f2, f3, pct, ratio, signed, table } from './format'
+import { messagesSection } from './messages-section'
 import { responsesSection } from './responses-section'
 import { cellOf } from './results'
 
@@ -143,8 +144,8 @@ export function matrixSection(matrix: MatrixResult): string {
   ])
   return `## 1. Proxy overhead (autocannon, loopback)
 
-Every target answers the same chat request (\`${'gpt-4o-mini'}\`, one short user message; the Responses cells,
-below the tables, the same question as a Responses request). The fake upstream waits
+Every target answers the same chat request (\`${'gpt-4o-mini'}\`, one short user message; the Responses and Messages
+cells, below the tables, the same question as a Responses or an Anthropic Messages request). The fake upstream waits
 a fixed **${o.latencyMs} ms** before its response headers, then sends the whole answer (JSON, or 14 SSE events back
 to back). Each cell: ${o.warmupS} s of warm-up, then ${o.durationS} s measured with autocannon (pipelining 1,
 keep-alive); ${o.rounds} round${o.rounds > 1 ? 's' : ''} with the targets taken in turn, the median of the rounds
@@ -174,6 +175,8 @@ this run, one request each through Portkey under Node ${matrix.portkeyOnNode.nod
 Resident memory after the load: ${Object.entries(matrix.rssMiB).map(([k, v]) => `${k} ${f0(v)} MiB`).join(', ')}.
 
 ${responsesSection(matrix)}
+
+${messagesSection(matrix)}
 
 ${missSection(matrix)}
 
