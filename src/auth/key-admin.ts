@@ -13,6 +13,8 @@ import { hashKey, type KeyRing } from './key-ring'
  */
 export interface KeyUsage {
   summary(account: string, budget: BudgetSetting | undefined): Promise<object>
+  /** The last `days` UTC days by day and model. */
+  byDayAndModel(account: string, days: number): Promise<{ from: string; to: string; data: object[] }>
   reset(account: string): Promise<void>
 }
 
@@ -142,6 +144,14 @@ export class KeyAdmin {
     if (!updated) throw noKey(name)
     await this.ring.reload()
     return view({ name: updated.name, settings }, 'admin', updated)
+  }
+
+  /** A key's usage over the last `days` days (1 to 366, today included), one row per day and model. */
+  async history(name: string, days: unknown) {
+    if (!this.fileKeys.has(name) && !(await this.store.get(name))) throw noKey(name)
+    const n = days === undefined ? 30 : Number(days)
+    if (!Number.isInteger(n) || n < 1 || n > 366) throw badRequest("'days' must be a whole number from 1 to 366.", 'days')
+    return { object: 'list' as const, name, ...(await this.usage.byDayAndModel(name, n)) }
   }
 
   /** Usage and spend start again (a file key's too): its budget is whole for the rest of the period. */

@@ -16,6 +16,7 @@ import { adminKeysRoutes } from './routes/admin-keys'
 import { healthRoutes } from './routes/health'
 import { openaiRoutes } from './routes/openai'
 import { statsRoutes } from './routes/stats'
+import { consolePageRoutes } from './routes/console-pages'
 import { statusPageRoutes } from './routes/status-page'
 
 export interface AppParts {
@@ -41,6 +42,7 @@ export function createApp({ config, log, contexts, api, cache, stats, keys, fail
     .use(docs())
     .use(healthRoutes)
     .use(statusPageRoutes)
+    .use(consolePageRoutes)
     .use(stats ? statsRoutes(stats, config, refuse) : new Elysia({ name: 'no-stats' }))
     .use(adminCacheRoutes(new CacheAdmin(cache), { adminKey: config.adminKey, maxBodySize: config.maxBodySize, refuse }))
     .use(adminKeysRoutes(keys, { adminKey: config.adminKey, maxBodySize: config.maxBodySize, refuse }))

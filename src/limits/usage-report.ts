@@ -1,25 +1,12 @@
 import type { BudgetSetting } from '../config/key-settings'
 import type { BudgetStore, UsageRow, UsageStore } from '../state/types'
 import { dayOf, periodOf } from './periods'
+import type { DayFigures, DayModelFigures, UsageFigures } from './usage-figures'
+
+export type { DayFigures, DayModelFigures, UsageFigures } from './usage-figures'
 
 // What a key has used and may still use, for the key itself (GET /v1/usage, the legacy billing
 // endpoints) and for the operator (the admin API).
-
-export interface UsageFigures {
-  requests: number
-  hits: number
-  /** Every input token, the provider-cached ones included (DESIGN §1.9). */
-  prompt_tokens: number
-  completion_tokens: number
-  /** Of prompt_tokens: read from the provider's prompt cache (billed lower). */
-  cached_tokens: number
-  /** Of prompt_tokens: written to the provider's prompt cache (Anthropic bills them higher). */
-  cache_write_tokens: number
-  /** Of completion_tokens: reasoning. */
-  reasoning_tokens: number
-  cost_usd: number
-  saved_usd: number
-}
 
 export interface BudgetReport {
   budget: BudgetSetting | null
@@ -50,7 +37,9 @@ export function sumRows(rows: readonly UsageRow[]): UsageFigures {
   return out
 }
 
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+const nextDay = (day: string) => addDays(day, 1)
+
 
 export class UsageReports {
   constructor(
@@ -78,6 +67,30 @@ export class UsageReports {
     return { date: day, ...sumRows(await this.usage.rows(account, day, nextDay(day))) }
   }
 
+  /** The last `days` UTC days, today included: `from` and `to` (excluded), totals and one row per day with use. */
+  async lastDays(account: string, days: number): Promise<UsageFigures & { from: string; to: string; days: DayFigures[] }> {
+    const { from, to, rows } = await this.window(account, days)
+    const byDay = new Map<string, UsageRow[]>()
+    for (const row of rows) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row])
+    const perDay = [...byDay].sort(([a], [b]) => a.localeCompare(b)).map(([date, dayRows]) => ({ date, ...sumRows(dayRows) }))
+    return { from, to, ...sumRows(rows), days: perDay }
+  }
+
+  /** The last `days` UTC days by day and model, oldest first (days without use left out). */
+  async byDayAndModel(account: string, days: number): Promise<{ from: string; to: string; data: DayModelFigures[] }> {
+    const { from, to, rows } = await this.window(account, days)
+    const data = rows
+      .map((row) => ({ date: row.day, model: row.model, ...sumRows([row]) }))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.model.localeCompare(b.model))
+    return { from, to, data }
+  }
+
+  private async window(account: string, days: number) {
+    const to = nextDay(dayOf(this.now()))
+    const from = addDays(to, -days)
+    return { from, to, rows: await this.usage.rows(account, from, to) }
+  }
+
   /** Usage between two UTC days, `to` excluded. */
   rows(account: string | undefined, from: string, to: string): Promise<UsageRow[]> {
     return this.usage.rows(account, from, to)
@@ -88,8 +101,11 @@ export class UsageReports {
     const day = dayOf(this.now())
     const month = `${day.slice(0, 7)}-01`
     const all = await this.usage.rows(account, '0000-01-01', '9999-12-31')
+    const used = all.filter((r) => r.requests > 0).map((r) => r.day)
     return {
       ...(await this.budget(account, budget)),
+      /** The last UTC day with a request (usage is kept per day), or null. */
+      last_used: used.length ? used.reduce((a, b) => (a > b ? a : b)) : null,
       today: sumRows(all.filter((r) => r.day === day)),
       this_month: sumRows(all.filter((r) => r.day >= month)),
       all_time: sumRows(all),

@@ -21,6 +21,7 @@ export async function selfService(path: string, key: ClientKey, reports: UsageRe
       key: key.name ?? null,
       ...(await reports.budget(key.account, key.budget)),
       today: await reports.today(key.account),
+      last_30_days: await reports.lastDays(key.account, 30),
       rate_limit: window ? { limit: window.limit, remaining: window.remaining, per: 'minute' } : null,
       metered: key.metered,
     })

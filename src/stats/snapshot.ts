@@ -4,6 +4,9 @@ import type { KeyHealth, StatsData } from '../state/types'
 /** An upstream's keys by fingerprint, with their health (from the pool). */
 export interface UpstreamHealth {
   name: string
+  /** Its provider kind and the model patterns it serves (the console shows them; nothing secret). */
+  provider?: string
+  models?: string[]
   keys: Array<{ fingerprint: string; health?: KeyHealth }>
   /** This process's start-up check of the upstream, once it finished (upstream/start-check.ts). */
   check?: { result: string; detail: string; at: number }
@@ -126,7 +129,8 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
       const sum = (field: 'requests' | 'errors' | 'rateLimited') => keys.reduce((n, key) => n + key[field], 0)
       // Absent until the start-up check of this process finished (and in embedders that run none).
       const check = upstream.check && { check: { result: upstream.check.result, detail: upstream.check.detail, at: new Date(upstream.check.at).toISOString() } }
-      return { name: upstream.name, requests: sum('requests'), errors: sum('errors'), rateLimited: sum('rateLimited'), ...check, keys }
+      const served = upstream.provider && { provider: upstream.provider, models: upstream.models ?? [] }
+      return { name: upstream.name, ...served, requests: sum('requests'), errors: sum('errors'), rateLimited: sum('rateLimited'), ...check, keys }
     }),
     series: {
       bucketSeconds: BUCKET_SECONDS,

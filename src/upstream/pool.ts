@@ -207,9 +207,14 @@ export class UpstreamPool {
   }
 
   /** What the status page shows: each upstream's keys by fingerprint, with their health. */
-  async health(): Promise<Array<{ name: string; keys: Array<{ fingerprint: string; health?: KeyHealth }> }>> {
+  async health(): Promise<Array<{ name: string; provider: string; models: string[]; keys: Array<{ fingerprint: string; health?: KeyHealth }> }>> {
     const health = await this.options.health.get(this.upstreams.flatMap((u) => u.pool.map((k) => k.fingerprint)))
-    return this.upstreams.map((u) => ({ name: u.name, keys: u.pool.map((k) => ({ fingerprint: k.fingerprint, health: health.get(k.fingerprint) })) }))
+    return this.upstreams.map((u) => ({
+      name: u.name,
+      provider: u.provider,
+      models: u.models,
+      keys: u.pool.map((k) => ({ fingerprint: k.fingerprint, health: health.get(k.fingerprint) })),
+    }))
   }
 
   /** Sends one request to one upstream with its next key, no failover: for an upstream's own listing. */

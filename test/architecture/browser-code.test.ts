@@ -11,7 +11,7 @@ const ROOT = resolve(import.meta.dir, '../..')
 const SRC = join(ROOT, 'src')
 
 const browserFolders = [...new Bun.Glob('**/tsconfig.json').scanSync(SRC)].map((file) => join(SRC, dirname(file))).sort()
-const sourceFiles = [...new Bun.Glob('**/*.ts').scanSync(SRC)].map((file) => join(SRC, file))
+const sourceFiles = [...new Bun.Glob('**/*.{ts,tsx}').scanSync(SRC)].map((file) => join(SRC, file))
 const inFolder = (file: string, folder: string) => !relative(folder, file).startsWith('..')
 
 /**
@@ -22,12 +22,12 @@ function importsOf(file: string): Array<{ target: string; typeOnly: boolean }> {
   const text = readFileSync(file, 'utf8')
   return [...text.matchAll(/^\s*(import|export)(\s+type)?\s[^'"]*?from\s+['"](\.[^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)]
     .map((m) => (m.length === 2 ? { target: resolve(dirname(file), m[1]!), typeOnly: false } : { target: resolve(dirname(file), m[3]!), typeOnly: !!m[2] }))
-    .filter(({ target }) => !/\.(?!ts$)\w+$/.test(target))
+    .filter(({ target }) => !/\.(?!tsx?$)\w+$/.test(target))
 }
 
 describe('browser code under src/', () => {
-  test('the status page is browser code', () => {
-    expect(browserFolders.map((folder) => relative(ROOT, folder))).toContain('src/http/pages/status')
+  test('the status page and the console (with /me) are browser code', () => {
+    expect(browserFolders.map((folder) => relative(ROOT, folder))).toEqual(['src/http/pages/app', 'src/http/pages/status'])
   })
 
   test.each(browserFolders.map((folder) => [relative(ROOT, folder)]))('%s takes only types from outside itself', (name) => {

@@ -112,6 +112,15 @@ describe('dist/proxy-gpt', () => {
       expect(script.status).toBe(200)
       expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
       expect(await script.text()).toContain('proxy-gpt.status.lang')
+      // So are the console's and /me's (Preact and uPlot bundled in), and uPlot's style sheet in their pages.
+      for (const [path, asset] of [['console', 'console.js'], ['me', 'me.js']] as const) {
+        const html = await (await fetch(`${base}/${path}`)).text()
+        expect(html).toContain(`<script src="assets/${asset}"></script>`)
+        expect(html).toContain('.uplot')
+        const bundled = await fetch(`${base}/assets/${asset}`)
+        expect(bundled.status).toBe(200)
+        expect(await bundled.text()).toContain('proxy-gpt.lang')
+      }
       expect((await fetch(`${base}/health`)).status).toBe(200)
       expect(existsSync(join(runDir, 'data', 'cache.sqlite'))).toBe(true)
 

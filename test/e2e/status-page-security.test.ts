@@ -3,9 +3,9 @@
 // runs without one CSP refusal, and an injected inline script would not run. Another origin cannot frame it.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Page } from 'playwright-core'
 import { chromiumAvailable, launchChromium, type Chromium } from '../helpers/chromium'
 import { startProxy, type TestProxy } from '../helpers/start-proxy'
+import { openWatched } from '../helpers/watched-page'
 
 // Callbacks given to page.evaluate() and page.waitForFunction() run in the browser; this project's tsconfig
 // has no DOM library.
@@ -28,36 +28,7 @@ function directives(policy: string): Record<string, string[]> {
   return out
 }
 
-interface Watched {
-  page: Page
-  /** Requests to any other origin: aborted, and listed here. */
-  elsewhere: string[]
-  /** Console errors (a CSP refusal is one), uncaught exceptions and failed requests. */
-  problems: string[]
-}
-
-async function openOffline(): Promise<Watched> {
-  const page = await browser!.context.newPage()
-  const elsewhere: string[] = []
-  const problems: string[] = []
-  await page.route('**', (route) => {
-    const url = route.request().url()
-    if (url.startsWith(`${proxy.url}/`)) return route.continue()
-    elsewhere.push(url)
-    return route.abort('internetdisconnected')
-  })
-  // Added by the browser's tooling, not by the page, so the page's CSP does not apply to it.
-  await page.addInitScript(() => {
-    window.violations = []
-    document.addEventListener('securitypolicyviolation', (event: any) => window.violations.push(`${event.effectiveDirective} ${event.blockedURI}`))
-  })
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
-  })
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('requestfailed', (request) => problems.push(`requestfailed: ${request.url()} ${request.failure()?.errorText}`))
-  return { page, elsewhere, problems }
-}
+const openOffline = () => openWatched(browser!.context, proxy.url)
 
 beforeAll(async () => {
   proxy = await startProxy()

@@ -102,6 +102,66 @@ describe('usage in the admin API', () => {
   })
 })
 
+describe('GET /admin/keys/{name}/usage', () => {
+  const daysAgo = (n: number) => new Date(Date.parse(`${todayUtc()}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10)
+  const old = (day: string, requests: number) => ({ key: 'made', day, model: 'gpt-4o', requests, hits: 0, promptTokens: 10, completionTokens: 5, costUsd: 0.5, savedUsd: 0 })
+
+  test('one row per day and model, oldest first, within the last `days` UTC days (30 by default)', async () => {
+    await start()
+    await admin('POST', '', { name: 'made', key: MADE })
+    await ask(MADE)
+    await ask(MADE)
+    await ask(MADE, 'gpt-4o')
+    await ask(FILED)
+    // Rows of earlier days: 29 days ago is the oldest day of a 30-day window, 30 days ago is outside it.
+    await proxy!.stores.usage.add(old(daysAgo(29), 2))
+    await proxy!.stores.usage.add(old(daysAgo(30), 7))
+
+    const { status, json } = await admin('GET', '/made/usage')
+    expect(status).toBe(200)
+    expect(json).toMatchObject({ object: 'list', name: 'made', from: daysAgo(29), to: daysAgo(-1) })
+    expect(json.data.map((r: any) => [r.date, r.model, r.requests])).toEqual([
+      [daysAgo(29), 'gpt-4o', 2],
+      [todayUtc(), 'gpt-4o', 1],
+      [todayUtc(), 'gpt-4o-mini', 2],
+    ])
+    const mini = json.data[2]
+    expect(mini).toMatchObject({ hits: 0, prompt_tokens: 20, completion_tokens: 2 * (used.tokens - 10), cached_tokens: 0, saved_usd: 0 })
+    expect(mini.cost_usd).toBeGreaterThan(0)
+    expect(json.data[0].cost_usd).toBe(0.5)
+    // Another key's requests are not this key's.
+    expect(json.data.reduce((n: number, r: any) => n + r.requests, 0)).toBe(5)
+
+    const week = await admin('GET', '/made/usage?days=7')
+    expect(week.json.from).toBe(daysAgo(6))
+    expect(week.json.data.map((r: any) => r.date)).toEqual([todayUtc(), todayUtc()])
+    const year = await admin('GET', '/made/usage?days=366')
+    expect(year.json.data.map((r: any) => r.requests)).toEqual([7, 2, 1, 2])
+    const today = await admin('GET', '/filed/usage?days=1')
+    expect(today.json).toMatchObject({ name: 'filed', from: todayUtc(), data: [{ date: todayUtc(), model: 'gpt-4o-mini', requests: 1 }] })
+  })
+
+  test.each(['0', '367', 'x', '1.5', '-3'])('days=%s: 400 naming days', async (days) => {
+    await start()
+    const refused = await admin('GET', `/filed/usage?days=${days}`)
+    expect(refused.status).toBe(400)
+    expect(refused.json.error.type).toBe('invalid_request_error')
+    expect(refused.json.error.param).toBe('days')
+  })
+
+  test('an unknown key: 404; a wrong admin key or a proxy key: 401', async () => {
+    await start()
+    const missing = await admin('GET', '/nobody/usage')
+    expect(missing.status).toBe(404)
+    expect(missing.json.error.code).toBe('key_not_found')
+    for (const bearer of ['wrong-admin-key', FILED]) {
+      const response = await fetch(`${proxy!.url}/admin/keys/filed/usage`, { headers: { authorization: `Bearer ${bearer}` } })
+      expect(response.status).toBe(401)
+      expect(((await response.json()) as any).error.code).toBe('invalid_api_key')
+    }
+  })
+})
+
 describe('POST /admin/keys/{name}/reset', () => {
   test('resets usage and spend: the refused key can spend again', async () => {
     await start()

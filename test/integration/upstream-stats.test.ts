@@ -4,8 +4,9 @@ import { laterTurn, openingRanking } from '../helpers/affinity'
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream'
 import { postJson, startProxy, type TestProxy } from '../helpers/start-proxy'
 
-// Upstream health as operators see it (DESIGN §1.3): GET /stats lists each upstream by name and its keys by
-// fingerprint with their counts, cool-down and disabled state; /metrics has the same as Prometheus series.
+// Upstream health as operators see it (DESIGN §1.3): GET /stats lists each upstream by name (with its provider
+// kind and model patterns, which the console shows) and its keys by fingerprint with their counts, cool-down
+// and disabled state; /metrics has the same as Prometheus series.
 
 const key = (up: number, k: number) => `sk-up${up}-key${k}-Sg${up}F${k}wQxLm7vRtY`
 const [a1, a2, a3, b1] = [key(1, 1), key(1, 2), key(1, 3), key(2, 1)]
@@ -53,7 +54,7 @@ describe('GET /stats: upstreams and their keys', () => {
     const stats: any = await (await fetch(`${proxy.url}/stats`)).json()
     expect(stats.upstreams.map((u: any) => u.name)).toEqual(['main', 'backup'])
     const [mainStats, backupStats] = stats.upstreams
-    expect(mainStats).toMatchObject({ name: 'main', requests: 5, errors: 2, rateLimited: 1 })
+    expect(mainStats).toMatchObject({ name: 'main', provider: 'openai', models: ['gpt-*'], requests: 5, errors: 2, rateLimited: 1 })
     expect(mainStats.keys.map((k: any) => k.fingerprint)).toEqual([a1, a2, a3].map(fingerprint))
     for (const k of [...mainStats.keys, ...backupStats.keys]) expect(k.fingerprint).toMatch(/^[0-9a-f]{8}$/)
 
@@ -71,6 +72,8 @@ describe('GET /stats: upstreams and their keys', () => {
     expect(k3).toEqual({ fingerprint: fingerprint(a3), requests: 3, errors: 1, rateLimited: 0, cooling: [], disabled: null })
     expect(backupStats).toEqual({
       name: 'backup',
+      provider: 'openai',
+      models: ['gpt-*'],
       requests: 1,
       errors: 0,
       rateLimited: 0,

@@ -87,6 +87,18 @@ export function adminKeysRoutes(keys: KeyAdmin, { adminKey, maxBodySize, refuse 
         ({ params }) => keys.show(params.name),
         { detail: { ...secured, summary: 'Show one key: its settings (never its value) and usage', ...answers('200', 'The key with `usage`') } }
       )
+      .get(
+        '/admin/keys/:name/usage',
+        ({ params, query }) => keys.history(params.name, query.days),
+        {
+          detail: {
+            ...secured,
+            summary: "A key's usage by day and model (the console's chart)",
+            parameters: [{ name: 'days', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 366, default: 30 } }],
+            ...answers('200', '`{ object: "list", name, from, to, data: [{ date, model, requests, hits, prompt_tokens, completion_tokens, cached_tokens, cost_usd, saved_usd, … }] }`'),
+          },
+        }
+      )
       .patch(
         '/admin/keys/:name',
         ({ params, request }) => keys.update(params.name, () => json(request)),
