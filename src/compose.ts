@@ -16,6 +16,7 @@ import type { LogSink } from './log/sink'
 import { MemoryInFlight } from './state/memory/in-flight'
 import { MemoryKeyHealth } from './state/memory/key-health'
 import { MemoryRateLimits } from './state/memory/rate-limits'
+import { MemoryServedHits } from './state/memory/served-hits'
 import { openAccounts } from './state/sqlite/accounts'
 import { SqliteBudgets } from './state/sqlite/budgets'
 import { SqliteCacheEntries } from './state/sqlite/cache-entries'
@@ -32,12 +33,14 @@ import { RedisKeyHealth } from './state/redis/key-health'
 import { RedisKeys } from './state/redis/keys'
 import { RedisRateLimits } from './state/redis/rate-limits'
 import { RedisKeptResponses, RedisResponseOrigins } from './state/redis/responses'
+import { FallbackServedHits, RedisServedHits } from './state/redis/served-hits'
 import { FallbackKeptResponses, FallbackResponseOrigins } from './state/redis/responses-fallback'
 import { ReplicaRegistry } from './state/redis/replicas'
 import { RedisStats } from './state/redis/stats'
 import { RedisUsage } from './state/redis/usage'
 import type { StateStores } from './state/types'
 import { StatsRecorder } from './stats/recorder'
+import type { Judged } from './cache/judgements'
 import type { EmbeddingsSource } from './cache/semantic/embedder'
 import { pricedModel } from './pipeline/priced-model'
 import { createSender } from './upstream/client'
@@ -99,6 +102,8 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
     stores.cacheEntries = shared
       ? new RedisCacheEntries(shared.redis, REDIS_PREFIX, bounds)
       : SqliteCacheEntries.open(file('cache.sqlite'), { ...bounds, log: (line) => log(`cache: ${line}`) })
+    // A day of evidence for feedback, not money: without Redis it lives and dies with the process.
+    stores.servedHits = shared ? new FallbackServedHits(shared.redis, new RedisServedHits(shared.redis, REDIS_PREFIX)) : new MemoryServedHits()
   }
 
   for (const note of config.notes) log(note)
@@ -118,7 +123,7 @@ export async function compose(config: Config, log: LogSink, options: ComposeOpti
   log(`prices: @pydantic/genai-prices ${prices.catalogue.version} (${prices.catalogue.size} models), MODEL_PRICES overrides ${overrides}`)
 
   const cache = stores.cacheEntries
-    ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options), shared && (() => shared.redis.available))
+    ? await openCache(config, log, stores, embeddingsSource(config, pool, log, options), shared && (() => shared.redis.available), (judged) => stats?.judged(judged))
     : undefined
   if (!cache) log('cache: off (CACHE_ALLOWED=false)')
   stats = new StatsRecorder({
@@ -194,7 +199,8 @@ async function openCache(
   log: LogSink,
   stores: StateStores,
   embeddings: EmbeddingsSource | undefined,
-  reachable: (() => boolean) | undefined
+  reachable: (() => boolean) | undefined,
+  onJudged: (judged: Judged) => void
 ): Promise<AnswerCache> {
   let module: typeof import('./cache/answer-cache')
   try {
@@ -213,6 +219,8 @@ async function openCache(
     embeddings,
     storeName: config.redisUrl ? 'Redis' : 'cache.sqlite',
     reachable,
+    served: stores.servedHits,
+    onJudged,
   })
 }
 

@@ -1,7 +1,8 @@
 import { badRequest, conflict, notFound } from '../errors'
 import { CACHEABLE } from '../openai/endpoints'
+import { labelFromJson, labelToJson, type LabelJson } from '../state/label-codec'
 import { packVector, unpackVector } from '../state/sqlite/vectors'
-import type { CacheEntry, CachedEndpoint, NewEntry } from '../state/types'
+import type { CacheEntry, CachedEndpoint, EntryLabel, NewEntry } from '../state/types'
 import type { AnswerCache } from './answer-cache'
 
 // Cache administration for the proxy's owner (behind ADMIN_KEY, checked by http/): find and remove a wrong
@@ -23,6 +24,8 @@ export interface ExportLine {
   /** Absent in exports of round 1: those entries are the shared group's. */
   group?: string
   createdAt: string
+  /** Its refutations and confirmations, oldest first (the question as base64 of float32); absent before round 3. */
+  labels?: LabelJson[]
 }
 
 export function exportLine(e: CacheEntry): string {
@@ -38,6 +41,7 @@ export function exportLine(e: CacheEntry): string {
     embeddingModel: e.embeddingModel ?? null,
     group: e.group ?? 'shared',
     createdAt: new Date(e.createdAt).toISOString(),
+    labels: (e.labels ?? []).map(labelToJson),
   }
   return `${JSON.stringify(line)}\n`
 }
@@ -59,6 +63,13 @@ export function importLine(raw: string): { entry: NewEntry } | { skipped: string
     if (bytes.byteLength === 0 || bytes.byteLength % 2 !== 0) return { skipped: 'bad embedding' }
     embedding = unpackVector(bytes)
   }
+  let labels: EntryLabel[] | undefined
+  if (line.labels !== undefined) {
+    if (!Array.isArray(line.labels)) return { skipped: 'bad labels' }
+    labels = line.labels.map(labelFromJson).filter((label) => label !== undefined)
+    // One bad label spoils the line: an entry half-judged would answer what it was refuted for.
+    if (labels.length !== line.labels.length) return { skipped: 'bad labels' }
+  }
   return {
     entry: {
       key: line.key,
@@ -70,6 +81,7 @@ export function importLine(raw: string): { entry: NewEntry } | { skipped: string
       embedding,
       embeddingModel: line.embeddingModel ?? undefined,
       group: typeof line.group === 'string' && line.group ? line.group : 'shared',
+      ...(labels?.length ? { labels } : {}),
     },
   }
 }
@@ -118,15 +130,26 @@ export class CacheAdmin {
     return { object: 'list' as const, total, data }
   }
 
-  /** One entry with its stored answer; the embedding only as whether there is one. */
+  /**
+   * One entry with its stored answer and its labels; the embedding and a label's question only as whether
+   * there is one (numbers an owner cannot read, kilobytes each).
+   */
   async show(id: string) {
     const entries = this.cache().entries
     // Touches are batched: without this the hit count and last hit shown would lag.
     await entries.flush()
     const entry = await entries.getById(Number(id))
     if (!entry) throw noEntry(id)
-    const { embedding, ...rest } = entry
-    return { ...rest, createdAt: new Date(entry.createdAt).toISOString(), lastHitAt: new Date(entry.lastHitAt).toISOString(), embedded: !!embedding }
+    const { embedding, labels, ...rest } = entry
+    return {
+      ...rest,
+      createdAt: new Date(entry.createdAt).toISOString(),
+      lastHitAt: new Date(entry.lastHitAt).toISOString(),
+      embedded: !!embedding,
+      labels: (labels ?? []).map(({ verdict, similarity, source, at, question }) => ({ verdict, similarity, source, at: new Date(at).toISOString(), has_question: !!question })),
+      // DESIGN §1.11: what stood behind its last semantic hit on this replica (null: none lately).
+      last_semantic_hit: lastHit(this.cache().lastEstimate(entry.id)),
+    }
   }
 
   async delete(id: string) {
@@ -168,4 +191,10 @@ export class CacheAdmin {
     }
     return { imported, skipped }
   }
+}
+
+function lastHit(estimate: ReturnType<AnswerCache['lastEstimate']>) {
+  if (!estimate) return null
+  const { at, similarity, threshold, wrongRate, evidence } = estimate
+  return { at: new Date(at).toISOString(), similarity, threshold, ...(wrongRate === undefined ? {} : { wrong_rate: wrongRate, evidence }) }
 }

@@ -2,13 +2,15 @@ import { join } from 'node:path'
 import type { Config } from '../config/load'
 import { describeError, throttledLog, type LogSink } from '../log/sink'
 import type { JsonObject } from '../openai/validate'
-import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, StoredAnswer } from '../state/types'
+import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, ServedHitStore, StoredAnswer } from '../state/types'
 import type { ReplayTemplate } from '../dialects/replay-template'
 import { HotAnswers, type HotAnswer } from './hot-answers'
+import { Judgements, questionHash, type Judged } from './judgements'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan, type CacheSettings } from './policy'
 import { probe, type Admitted, type Hit, type ProbeRequest, type ProbeResult, type ProbeSteps } from './probe'
 import { Embedder, type EmbeddingsSource } from './semantic/embedder'
+import { FixedThresholdJudge, WrongRateJudge, type HitEstimate, type HitJudge } from './semantic/hit-judge'
 import { IndexKeeper } from './semantic/index-keeper'
 import { SemanticMatcher } from './semantic/matcher'
 import { VectorIndex } from './semantic/vector-index'
@@ -34,6 +36,10 @@ export interface CacheOptions {
   storeName?: string
   /** For a store across the network: whether it is reachable now. While it is not, nothing is served from memory. */
   reachable?: () => boolean
+  /** The hits each key was served lately: without it, nothing is refuted or judged (DESIGN §1.11). */
+  served?: ServedHitStore
+  /** Told of each judgement (statistics). */
+  onJudged?: (judged: Judged) => void
 }
 
 const MAINTENANCE_MS = 60_000
@@ -41,6 +47,8 @@ const MAINTENANCE_MS = 60_000
 const HOT_ENTRIES = 1024
 const HOT_BYTES = 32 * 1024 * 1024
 const HOT_TRUST_MS = 5_000
+/** The semantic hits whose estimate the admin view can show: the most recent ones, this process's. */
+const KEPT_ESTIMATES = 4096
 
 export class AnswerCache implements ProbeSteps {
   /** Background embeddings of stored answers; waited for on close so none writes to a closed store. */
@@ -50,6 +58,11 @@ export class AnswerCache implements ProbeSteps {
   private readonly matcher: SemanticMatcher
   private readonly keeper: IndexKeeper
   private readonly hot: HotAnswers
+  private readonly judge: HitJudge
+  /** Refutations and feedback; absent without a store of served hits. */
+  readonly judgements: Judgements | undefined
+  /** What stood behind each entry's last semantic hit here, for the admin view (newest last). */
+  private readonly estimates = new Map<number, HitEstimate & { at: number }>()
 
   private constructor(
     private readonly settings: CacheSettings,
@@ -61,19 +74,40 @@ export class AnswerCache implements ProbeSteps {
     private readonly storeName: string,
     private readonly reachable: () => boolean,
     /** How long a lookup waits for its question's embedding (EMBEDDING_WAIT_MS). */
-    readonly embeddingWaitMs: number
+    readonly embeddingWaitMs: number,
+    served?: ServedHitStore,
+    onJudged?: (judged: Judged) => void
   ) {
     this.failure = throttledLog(log)
     this.matcher = new SemanticMatcher(embedder, index, entries)
     this.keeper = new IndexKeeper(index, entries, embedder.model, log, this.failure, storeName)
     this.hot = new HotAnswers(entries, { maxEntries: HOT_ENTRIES, maxBytes: HOT_BYTES, trustMs: HOT_TRUST_MS, ttlMs: settings.ttlSeconds * 1000 })
+    const learning =
+      settings.maxWrongRate === undefined
+        ? undefined
+        : new WrongRateJudge(settings.maxWrongRate, { threshold: settings.similarityThreshold }, () => entries.labelled(), (error) =>
+            this.failure('read', `cache: could not read the labels from ${storeName} (${describeError(error)}); the wrong-rate estimate keeps its last fit`)
+          )
+    this.judge = learning ?? new FixedThresholdJudge(settings.similarityThreshold)
+    this.judgements =
+      served &&
+      new Judgements({
+        entries,
+        served,
+        embed: (text) => embedder.embed(text),
+        sameQuestion: settings.similarityThreshold,
+        onLabel: learning && (() => void learning.refit()),
+        onJudged,
+      })
   }
 
-  static async open({ config, log, entries, inFlight, embeddings, storeName = 'cache.sqlite', reachable = () => true }: CacheOptions): Promise<AnswerCache> {
+  static async open({ config, log, entries, inFlight, embeddings, storeName = 'cache.sqlite', reachable = () => true, served, onJudged }: CacheOptions): Promise<AnswerCache> {
     const embedder = new Embedder({ model: config.embedding.model, log, source: embeddings })
     const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'), config.cache.searchExpansion)
-    const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable, config.embeddingWaitMs)
+    const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable, config.embeddingWaitMs, served, onJudged)
     const swept = await cache.safely('write', 0, () => entries.sweep())
+    // The labels kept from earlier runs (or by other replicas) count from the first lookup.
+    if (cache.judge instanceof WrongRateJudge) await cache.judge.refit()
     const count = await cache.safely('read', 0, () => entries.count())
     await cache.keeper.open(
       (indexed) => `cache: ${count} answers in ${config.dataDir}, ${indexed} in the semantic index${swept ? `, ${swept} expired removed` : ''}`
@@ -136,10 +170,33 @@ export class AnswerCache implements ProbeSteps {
     return this.matcher.embed(keys.semanticText!)
   }
 
-  /** A stored answer to a question near enough in meaning, in the same partition. */
-  async semantic(keys: CacheKeys, embedding: Float32Array, threshold = this.settings.similarityThreshold): Promise<Hit | undefined> {
-    const found = await this.safely('read', undefined, () => this.matcher.lookup(keys, embedding, threshold))
-    return found && { entry: found.entry, match: 'semantic', similarity: found.similarity }
+  /** A stored answer to a question near enough in meaning, in the same partition, that the judge accepts. */
+  async semantic(keys: CacheKeys, embedding: Float32Array): Promise<Hit | undefined> {
+    const found = await this.safely('read', undefined, () => this.matcher.lookup(keys, embedding, this.judge))
+    if (!found) return undefined
+    this.estimates.delete(found.entry.id)
+    this.estimates.set(found.entry.id, { ...found.estimate, at: Date.now() })
+    if (this.estimates.size > KEPT_ESTIMATES) this.estimates.delete(this.estimates.keys().next().value!)
+    const question = { question: embedding, questionHash: questionHash(keys.semanticText!) }
+    return { entry: found.entry, match: 'semantic', similarity: found.similarity, estimate: found.estimate, ...question }
+  }
+
+  /** What stood behind the entry's last semantic hit in this process, if it had one lately. */
+  lastEstimate(id: number): (HitEstimate & { at: number }) | undefined {
+    return this.estimates.get(id)
+  }
+
+  /** A refresh of `keys` by `account`: the semantic hit it refutes, if any, is labelled (in the background). */
+  refresh(account: string, keys: CacheKeys): void {
+    if (!this.judgements) return
+    const task = this.safely('write', undefined, () => this.judgements!.refresh(account, keys)).then(() => {})
+    const tracked = task.finally(() => this.background.delete(tracked))
+    this.background.add(tracked)
+  }
+
+  /** Remembers, in the background, that `account` was served `hit` (its feedback and refutation). */
+  servedTo(account: string, hit: Hit): void {
+    if (this.judgements) void this.judgements.served(account, hit)
   }
 
   /** Counts a hit (for least-recently-used eviction and statistics). */
@@ -195,7 +252,10 @@ export class AnswerCache implements ProbeSteps {
   /** Adds an entry from another machine's export; its vector is kept only when made by our model. */
   importEntry(entry: NewEntry): Promise<CacheEntry> {
     const usable = entry.embedding && entry.embeddingModel === this.embedder.model
-    return this.entries.put(usable ? entry : { ...entry, embedding: undefined, embeddingModel: undefined })
+    if (usable) return this.entries.put(entry)
+    // Another model's vectors mean nothing here: the refuted questions' go too (their verdicts stay).
+    const labels = entry.labels?.map(({ question: _, ...label }) => label)
+    return this.entries.put({ ...entry, embedding: undefined, embeddingModel: undefined, labels })
   }
 
   count(): Promise<number> {
@@ -209,6 +269,7 @@ export class AnswerCache implements ProbeSteps {
 
   async close() {
     clearInterval(this.timer)
+    if (this.judge instanceof WrongRateJudge) this.judge.close()
     this.hot.close()
     await Promise.allSettled(this.background)
     await this.keeper.close()

@@ -5,6 +5,7 @@ import type { JsonObject } from '../openai/validate'
 import type { CacheEntry, FlightClaim } from '../state/types'
 import type { CacheKeys } from './keys'
 import type { CachePlan } from './policy'
+import type { HitEstimate } from './semantic/hit-judge'
 
 // One request's walk through the cache (DESIGN §2): exact lookup, in-flight sharing, admission (the
 // caller's, counted before anything is spent), the semantic lookup with its embedding wait, and, for a
@@ -15,6 +16,11 @@ export interface Hit {
   entry: CacheEntry
   match: 'exact' | 'semantic'
   similarity?: number
+  /** A semantic hit's question: its embedding and a hash of its text, kept for its key's refutation (judgements.ts). */
+  question?: Float32Array
+  questionHash?: string
+  /** What the judge weighed (hit-judge.ts). */
+  estimate?: HitEstimate
 }
 
 export interface ProbeRequest {
@@ -31,6 +37,8 @@ export interface ProbeRequest {
   hot?: { request: string; outputCap?: string }
   /** Told, before anything else happens, whether the request is looked up (a MISS until it hits) or not. */
   onPlan?: (lookup: boolean) => void
+  /** Who asks (the key's rate-limit id): a refresh of a question it was served by meaning refutes that hit. */
+  account?: string
 }
 
 /** What an admission must offer the probe: to be handed back when the cache answers after all. */
@@ -56,6 +64,8 @@ export type ProbeResult<A extends Admitted> =
 export interface ProbeSteps {
   readonly embeddingWaitMs: number
   plan(endpoint: CachedEndpoint, body: JsonObject, headers: Headers, query: string, group: string): { plan: CachePlan; keys: CacheKeys }
+  /** A refresh (skip word, no-cache) of `keys` by `account`: refutes the semantic hit it was served for them, if any. */
+  refresh(account: string, keys: CacheKeys): void
   exact(keys: CacheKeys): Promise<Hit | undefined>
   keepHot(request: string, hit: Hit, template: ReplayTemplate, model?: string, outputCap?: string): void
   claim(keys: CacheKeys): Promise<FlightClaim>
@@ -74,6 +84,7 @@ export async function probe<A extends Admitted>(cache: ProbeSteps, request: Prob
   const dialect = cachedDialectOf(request.endpoint)
   const { plan, keys } = cache.plan(request.endpoint, request.body, request.headers, request.query, request.group)
   request.onPlan?.(plan.lookup)
+  if (!plan.lookup && plan.store && request.account !== undefined) cache.refresh(request.account, keys)
   const serve = (hit: Hit) => {
     cache.served(hit)
     return { hit, template: dialect.template(hit.entry.answer, dialect.replayForm(request.body)) }

@@ -45,6 +45,15 @@ export const fraction: Parser<number> = {
   },
 }
 
+/** A probability strictly between 0 and 1, such as an error bound. */
+export const probability: Parser<number> = {
+  parse(raw, name) {
+    const value = Number(raw.trim())
+    if (Number.isFinite(value) && value > 0 && value < 1) return ok(value)
+    return problem(`${name}="${raw}" must be a number above 0 and below 1, e.g. 0.02`)
+  },
+}
+
 export const bool: Parser<boolean> = {
   parse(raw, name) {
     const value = raw.trim().toLowerCase()

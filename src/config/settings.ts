@@ -2,7 +2,7 @@
 // `--help` and the README test all read it, and the `Config` type is derived from its shape, so a setting
 // added here is loaded, listed and checked against both READMEs without being written anywhere else.
 
-import { bool, duration, fraction, httpUrl, int, list, oneOf, origins, prices, redisUrl, size, text, verbatim, type Parser } from './parse'
+import { bool, duration, fraction, httpUrl, int, list, oneOf, origins, prices, probability, redisUrl, size, text, verbatim, type Parser } from './parse'
 import type { KeyConfig } from './key-settings'
 import { ENV_UPSTREAM, type UpstreamConfig } from './upstreams'
 
@@ -124,6 +124,14 @@ export const SETTINGS = {
       default: DEFAULT_SIMILARITY_THRESHOLD,
       help: 'cosine similarity at or above which a semantic match is a hit',
       parse: fraction,
+    }),
+    // DESIGN §1.11: unset, the fixed threshold rules; set, each entry's threshold is learnt from its labels.
+    maxWrongRate: setting<number | undefined>({
+      env: 'CACHE_MAX_WRONG_RATE',
+      default: undefined,
+      shown: 'unset (the fixed CACHE_SIMILARITY_THRESHOLD)',
+      help: 'serve a similar question only when the estimated chance the answer is wrong is at most this (e.g. 0.02), learnt from refutations',
+      parse: probability,
     }),
     // Typed by hand: inferred from the 'full' default, the field would widen to string.
     context: setting<CacheContext>({

@@ -12,6 +12,7 @@ import { refusals } from './admin-guard'
 import { errorHandler } from './plugins/error-handler'
 import type { RequestContexts } from './request-contexts'
 import { adminCacheRoutes } from './routes/admin-cache'
+import { cacheFeedbackRoutes } from './routes/cache-feedback'
 import { adminKeysRoutes } from './routes/admin-keys'
 import { healthRoutes } from './routes/health'
 import { openaiRoutes } from './routes/openai'
@@ -46,6 +47,7 @@ export function createApp({ config, log, contexts, api, cache, stats, keys, fail
     .use(stats ? statsRoutes(stats, config, refuse) : new Elysia({ name: 'no-stats' }))
     .use(adminCacheRoutes(new CacheAdmin(cache), { adminKey: config.adminKey, maxBodySize: config.maxBodySize, refuse }))
     .use(adminKeysRoutes(keys, { adminKey: config.adminKey, maxBodySize: config.maxBodySize, refuse }))
+    .use(cacheFeedbackRoutes(cache, contexts, { adminKey: config.adminKey, maxBodySize: config.maxBodySize, authenticate: api.authenticate }))
     .use(openaiRoutes(contexts, api))
 }
 

@@ -31,6 +31,7 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
     ctx.outputCap = ready.outputCap
     const hit = { entry: ready.entry, match: 'exact' as const }
     cache!.served(hit)
+    cache!.servedTo(key.id, hit)
     return serveHit(ctx, key, hit, ready.template, deps.gatekeeper)
   }
 
@@ -48,10 +49,14 @@ export async function modelCall(ctx: RequestContext, request: Request, route: Mo
       model: req.call.model,
       hot: hot === undefined ? undefined : { request: hot, outputCap: ctx.outputCap },
       onPlan: (lookup) => (ctx.cache = lookup ? 'MISS' : 'BYPASS'),
+      account: key.id,
     },
     () => ctx.admit(deps.gatekeeper, key, req.call)
   )
-  if (probe.hit) return serveHit(ctx, key, probe.hit, probe.template, deps.gatekeeper)
+  if (probe.hit) {
+    cache.servedTo(key.id, probe.hit)
+    return serveHit(ctx, key, probe.hit, probe.template, deps.gatekeeper)
+  }
   try {
     return await forward(req, probe.admission, deps, probe.pending)
   } catch (error) {

@@ -15,6 +15,8 @@ export interface NewEntry {
   embeddingModel?: string
   /** The cache group of the key that paid for it: `shared` (also for entries made before groups). */
   group?: string
+  /** Labels to keep with the entry (an import); a fresh answer starts with none. */
+  labels?: EntryLabel[]
   /**
    * An id taken earlier with `allocateId`: a streamed answer names its entry (`x-cache-entry`) in its headers,
    * before it is complete and stored.
@@ -22,11 +24,30 @@ export interface NewEntry {
   id?: number
 }
 
+/**
+ * A judgement of an entry's answer (DESIGN §1.11): a refutation (`wrong`) or a confirmation (`right`) of a
+ * hit it made, from the skip word or no-cache after a semantic hit, POST /v1/cache/feedback, or the owner.
+ */
+export interface EntryLabel {
+  verdict: 'wrong' | 'right'
+  /** The judged hit's similarity to the entry's own question; null when the entry itself was judged (an exact hit, the owner). */
+  similarity: number | null
+  /** The judged question's embedding (a semantic hit's): a refuted entry never answers it, nor questions nearer to it than to its own. */
+  question?: Float32Array
+  source: 'refresh' | 'feedback' | 'owner'
+  at: number
+}
+
+/** The most labels an entry keeps: the newest (older ones say less about today's answer). */
+export const MAX_LABELS_PER_ENTRY = 32
+
 export interface CacheEntry extends NewEntry {
   id: number
   createdAt: number
   lastHitAt: number
   hits: number
+  /** Its labels, oldest first; absent or empty when it has none. */
+  labels?: EntryLabel[]
 }
 
 /** The fields a semantic candidate needs, without its answer. */
@@ -37,6 +58,8 @@ export interface Candidate {
   embedding: Float32Array | null
   embeddingModel: string | null
   createdAt: number
+  /** Its labels, oldest first (empty when none): the matcher's refutations and the estimator's evidence. */
+  labels: EntryLabel[]
 }
 
 export interface EntryFilter {
@@ -94,6 +117,14 @@ export interface CacheEntryStore {
   /** Records a hit, for LRU and the hit count. May be batched: recency is not worth a write per hit. */
   touch(id: number): void
   setEmbedding(id: number, embedding: Float32Array, model: string): Promise<void>
+  /**
+   * Adds a label to a live entry, atomically (replicas may label one entry at once), keeping the newest
+   * MAX_LABELS_PER_ENTRY. False when there is no such entry. Labels go with their entry (delete, purge,
+   * sweep, a `put` under its key) and travel with it in `entries()` and `put`.
+   */
+  addLabel(id: number, label: EntryLabel): Promise<boolean>
+  /** Every live entry that has labels, with its partition: the pooled evidence of the wrong-rate estimate. */
+  labelled(): Promise<Array<{ id: number; partition: string; labels: EntryLabel[] }>>
   delete(id: number): Promise<boolean>
   /** Deletes every entry, or those of one model; returns how many went. */
   purge(model?: string): Promise<number>

@@ -66,11 +66,13 @@ export interface InFlightStore {
 // ─── Responses ids and translated responses: in responses.ts beside this file ─────────────────────────────
 
 export type { IdOrigin, KeptResponse, KeptResponseStore, ResponseOriginStore } from './responses'
+export type { ServedHit, ServedHitStore } from './served-hits'
+import type { ServedHitStore } from './served-hits'
 import type { KeptResponseStore, ResponseOriginStore } from './responses'
 
 // ─── cache entries: in cache-entries.ts beside this file (the largest interface, on its own) ─────────────
 
-export type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from './cache-entries'
+export type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntryLabel, EntrySummary, NewEntry, VectorSummary } from './cache-entries'
 import type { CacheEntryStore } from './cache-entries'
 
 // ─── statistics ───────────────────────────────────────────────────────────────────────────────────────────
@@ -247,4 +249,6 @@ export interface StateStores {
   keptResponses: KeptResponseStore
   /** Absent when the cache is off. */
   cacheEntries?: CacheEntryStore
+  /** The hits each key was served lately (DESIGN §1.11); absent when the cache is off. */
+  servedHits?: ServedHitStore
 }

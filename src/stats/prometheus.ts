@@ -77,6 +77,13 @@ export class PrometheusMetrics {
         labelNames: ['outcome'],
         registers,
       }),
+      // DESIGN §1.11. Rare (a person tells the proxy), so counted straight into prom-client, not batched.
+      judgements: new Counter({
+        name: 'proxy_gpt_cache_judgements_total',
+        help: 'Cached answers judged: semantic hits refuted (the skip word, no-cache, feedback) or confirmed, entries removed as wrong',
+        labelNames: ['verdict'],
+        registers,
+      }),
       tokensSaved: new Counter({
         name: 'proxy_gpt_tokens_saved_total',
         help: 'Tokens served from cache instead of the upstream',
@@ -154,6 +161,8 @@ export class PrometheusMetrics {
     this.metrics.started.set(startedAt / 1000)
     // Both series from the start: an alert on a rise of `limited` needs a zero to rise from.
     for (const outcome of ['unauthorized', 'limited']) this.metrics.authFailures.inc({ outcome }, 0)
+    // The same for refutations: the wrong-hit rate is refuted ÷ hit_semantic, from the first scrape on.
+    for (const verdict of ['refuted', 'confirmed', 'removed']) this.metrics.judgements.inc({ verdict }, 0)
   }
 
   /** Labels already bounded by the recorder (endpoint list, first 30 model names). */
@@ -196,6 +205,10 @@ export class PrometheusMetrics {
 
   recordAuthFailure(limited: boolean) {
     this.metrics.authFailures.inc({ outcome: limited ? 'limited' : 'unauthorized' })
+  }
+
+  recordJudged(verdict: 'refuted' | 'confirmed' | 'removed') {
+    this.metrics.judgements.inc({ verdict })
   }
 
   recordAttempt(upstream: string, key: string, outcome: string) {

@@ -59,6 +59,12 @@ export class StatsRecorder {
     this.timer.unref?.()
   }
 
+  /** A cached answer judged (DESIGN §1.11): a semantic hit refuted or confirmed, or an entry removed as wrong. */
+  judged(judged: 'refuted' | 'confirmed' | 'removed') {
+    this.add(`cache.judged.${judged}`)
+    this.prometheus.recordJudged(judged)
+  }
+
   record(event: RequestEvent) {
     const endpoint = ENDPOINTS.includes(event.endpoint) ? event.endpoint : 'other'
     const model = this.models.label(event.model)

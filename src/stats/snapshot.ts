@@ -86,6 +86,14 @@ export function buildSnapshot({ data, version, startedAt, now, latencies, cacheE
       hitRate: rate(exact + semantic),
       exactRate: rate(exact),
       semanticRate: rate(semantic),
+      // DESIGN §1.11: semantic hits refuted (the skip word, no-cache, feedback) or confirmed, entries removed
+      // as wrong; the wrong-hit rate they imply is refuted ÷ semantic hits (a floor: not every wrong hit is told).
+      judged: {
+        refuted: total('cache.judged.refuted'),
+        confirmed: total('cache.judged.confirmed'),
+        removed: total('cache.judged.removed'),
+        wrongHitRate: semantic ? round(total('cache.judged.refuted') / semantic, 4) : 0,
+      },
     },
     savings: {
       promptTokens: total('tokens.prompt'),

@@ -217,6 +217,30 @@ describe('admin API', () => {
     expect(to.upstream.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(0)
   })
 
+  test("an entry's labels: shown without their question vectors, exported and imported with it", async () => {
+    const from = await start({ MODEL_RATE_LIMIT: '0' })
+    await ask(from, 'How tall is the Eiffel Tower?')
+    const [{ id }]: any[] = ((await (await admin(from, '/admin/cache/entries')).json()) as any).data
+    const question = Float32Array.from([0.25, 1 / 3, -0.5])
+    await from.cache!.entries.addLabel(id, { verdict: 'wrong', similarity: 0.87, question, source: 'feedback', at: Date.UTC(2026, 5, 1, 12) })
+    await from.cache!.entries.addLabel(id, { verdict: 'right', similarity: null, source: 'owner', at: Date.UTC(2026, 5, 2, 12) })
+    const labels = [
+      { verdict: 'wrong', similarity: 0.87, source: 'feedback', at: '2026-06-01T12:00:00.000Z', has_question: true },
+      { verdict: 'right', similarity: null, source: 'owner', at: '2026-06-02T12:00:00.000Z', has_question: false },
+    ]
+    const shown: any = await (await admin(from, `/admin/cache/entries/${id}`)).json()
+    expect(shown.labels).toEqual(labels)
+    expect(JSON.stringify(shown)).not.toContain('"question"')
+
+    const exported = await (await admin(from, '/admin/cache/export')).text()
+    const to = await start({ MODEL_RATE_LIMIT: '0' })
+    const result: any = await (await admin(to, '/admin/cache/import', { method: 'POST', body: exported, headers: { 'content-type': 'application/x-ndjson' } })).json()
+    expect(result).toEqual({ imported: 1, skipped: [] })
+    const [copy]: any[] = ((await (await admin(to, '/admin/cache/entries')).json()) as any).data
+    expect(((await (await admin(to, `/admin/cache/entries/${copy.id}`)).json()) as any).labels).toEqual(labels)
+    expect((await to.cache!.entries.labelled())[0]!.labels[0]!.question).toEqual(question)
+  })
+
   test('documented in Swagger with its own bearer scheme', async () => {
     const proxy = await start()
     const doc: any = await (await fetch(`${proxy.url}/swagger/json`)).json()

@@ -2,10 +2,12 @@ import type { CacheEntry, CacheEntryStore } from '../../state/types'
 import type { CacheKeys } from '../keys'
 import { cosine, MAX_SEMANTIC_CHARS, type Embedder } from './embedder'
 import { guardAllows } from './guard/guard'
+import type { HitEstimate, HitJudge } from './hit-judge'
 import { INDEX_DISTANCE_SLACK, type VectorIndex } from './vector-index'
 
 // A question matched by meaning: embed it, ask the index for near questions, keep those of the same
-// partition whose exact cosine clears the threshold and that the guard lets through, and take the nearest.
+// partition whose exact cosine clears the threshold, that the guard lets through and the judge accepts (not
+// refuted for this question; the entry's own threshold when CACHE_MAX_WRONG_RATE is set), and take the nearest.
 // The index only proposes: similarity is computed from the stored vector, so its quantization costs no
 // accuracy, and a stale index entry can never make a hit (the store is asked for every candidate).
 
@@ -15,6 +17,7 @@ const SEARCH_WIDTHS = [16, 128]
 export interface SemanticHit {
   entry: CacheEntry
   similarity: number
+  estimate: HitEstimate
 }
 
 export class SemanticMatcher {
@@ -39,10 +42,10 @@ export class SemanticMatcher {
   }
 
   /** The nearest acceptable answer to `embedding` of `keys.semanticText` in its partition, if any. */
-  async lookup(keys: CacheKeys, embedding: Float32Array, threshold: number): Promise<SemanticHit | undefined> {
+  async lookup(keys: CacheKeys, embedding: Float32Array, judge: HitJudge): Promise<SemanticHit | undefined> {
     const text = keys.semanticText!
-    let best: { id: number; similarity: number } | undefined
-    const reach = 1 - threshold + INDEX_DISTANCE_SLACK
+    let best: { id: number; similarity: number; estimate: HitEstimate } | undefined
+    const reach = 1 - judge.floor + INDEX_DISTANCE_SLACK
     for (const width of SEARCH_WIDTHS) {
       const found = this.index.search(embedding, width)
       // Only candidates that could clear the threshold are read: most lookups then read one row or none.
@@ -52,13 +55,15 @@ export class SemanticMatcher {
       )
       for (const peer of peers) {
         const similarity = cosine(embedding, peer.embedding!)
-        if (similarity < threshold || (best && similarity <= best.similarity)) continue
-        if (guardAllows(text, peer.prompt!).ok) best = { id: peer.id, similarity }
+        if (similarity < judge.floor || (best && similarity <= best.similarity)) continue
+        if (!guardAllows(text, peer.prompt!).ok) continue
+        const verdict = judge.judge(embedding, peer, similarity)
+        if (verdict.ok) best = { id: peer.id, similarity, estimate: verdict.estimate }
       }
       // A wider look only helps when every near candidate belonged to another partition and more may follow.
       if (best || peers.length > 0 || near.length < width) break
     }
     const entry = best && (await this.entries.getById(best.id))
-    return entry ? { entry, similarity: best!.similarity } : undefined
+    return entry ? { entry, similarity: best!.similarity, estimate: best!.estimate } : undefined
   }
 }

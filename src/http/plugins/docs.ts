@@ -25,6 +25,7 @@ export const docs = () =>
         { name: 'OpenAI', description: 'Forwarded to the upstream with the real key' },
         { name: 'Operations', description: 'Figures for the status page and Prometheus' },
         { name: 'Admin', description: 'Cache administration, behind ADMIN_KEY (off when unset)' },
+        { name: 'Cache', description: 'Judging cached answers: a proxy key for what it was served, or ADMIN_KEY' },
         { name: 'Service' },
       ],
       components: {

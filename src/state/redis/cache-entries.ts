@@ -1,7 +1,9 @@
 import { usageOf } from '../../openai/answer'
+import { MAX_LABELS_PER_ENTRY } from '../cache-entries'
+import { decodeLabels, encodeLabels, labelToJson } from '../label-codec'
 import { packVector, unpackVector } from '../sqlite/vectors'
-import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from '../types'
-import { DELETE, PUT, SET_EMBEDDING, SWEEP, TOUCH } from './cache-scripts'
+import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntryLabel, EntrySummary, NewEntry, VectorSummary } from '../types'
+import { ADD_LABEL, DELETE, PUT, SET_EMBEDDING, SWEEP, TOUCH } from './cache-scripts'
 import { ChangeFeed } from './change-feed'
 import type { RedisConnection } from './connection'
 
@@ -18,7 +20,7 @@ export interface RedisCacheOptions {
 const TOUCH_BATCH = 256
 const TOUCH_MS = 1_000
 const PAGE = 500
-const EXACT_FIELDS = ['key', 'partition', 'endpoint', 'model', 'prompt', 'answer', 'embedding_model', 'created_at', 'last_hit_at', 'hits', 'group'] as const
+const EXACT_FIELDS = ['key', 'partition', 'endpoint', 'model', 'prompt', 'answer', 'embedding_model', 'created_at', 'last_hit_at', 'hits', 'group', 'labels'] as const
 
 const b64 = (vector: Float32Array) => Buffer.from(packVector(vector)).toString('base64')
 const fromB64 = (text: string) => unpackVector(new Uint8Array(Buffer.from(text, 'base64')))
@@ -56,12 +58,13 @@ export class RedisCacheEntries implements CacheEntryStore {
   }
 
   async candidates(ids: number[]): Promise<Candidate[]> {
-    const rows = await Promise.all(ids.map((id) => this.redis.send('HMGET', [this.entry(id), 'partition', 'prompt', 'embedding', 'embedding_model', 'created_at'])))
+    const rows = await Promise.all(ids.map((id) => this.redis.send('HMGET', [this.entry(id), 'partition', 'prompt', 'embedding', 'embedding_model', 'created_at', 'labels'])))
     const out: Candidate[] = []
     ids.forEach((id, i) => {
-      const [partition, prompt, embedding, model, created] = rows[i] as Array<string | null>
+      const [partition, prompt, embedding, model, created, labels] = rows[i] as Array<string | null>
       if (partition === null || partition === undefined || this.expired(Number(created))) return
-      out.push({ id, partition, prompt: prompt || null, embedding: embedding ? fromB64(embedding) : null, embeddingModel: model || null, createdAt: Number(created) })
+      const vector = embedding ? fromB64(embedding) : null
+      out.push({ id, partition, prompt: prompt || null, embedding: vector, embeddingModel: model || null, createdAt: Number(created), labels: decodeLabels(labels) })
     })
     return out
   }
@@ -74,6 +77,7 @@ export class RedisCacheEntries implements CacheEntryStore {
     const now = this.now()
     const usage = usageOf(entry.answer)
     const model = entry.embedding && entry.embeddingModel ? entry.embeddingModel : ''
+    const labels = encodeLabels(entry.labels)
     const fields: Record<string, string | number> = {
       key: entry.key,
       partition: entry.partition,
@@ -88,6 +92,7 @@ export class RedisCacheEntries implements CacheEntryStore {
       prompt_tokens: usage?.prompt_tokens ?? 0,
       completion_tokens: usage?.completion_tokens ?? 0,
       ...(model ? { embedding: b64(entry.embedding!), embedding_model: model } : {}),
+      ...(labels ? { labels } : {}),
     }
     const [id, count, gone] = await this.redis.eval(PUT, [], [this.prefix, this.origin, entry.key, ...Object.entries(fields).flat(), '--', model, entry.id ?? ''])
     // This replica's index need not wait for the stream.
@@ -108,6 +113,22 @@ export class RedisCacheEntries implements CacheEntryStore {
 
   async setEmbedding(id: number, embedding: Float32Array, model: string): Promise<void> {
     if (Number(await this.redis.eval(SET_EMBEDDING, [], [this.prefix, this.origin, id, b64(embedding), model])) === 1) this.emit({ kind: 'added', id, embedding, model })
+  }
+
+  async addLabel(id: number, label: EntryLabel): Promise<boolean> {
+    const oldestLive = this.now() - this.options.ttlMs
+    return Number(await this.redis.eval(ADD_LABEL, [], [this.prefix, id, JSON.stringify(labelToJson(label)), MAX_LABELS_PER_ENTRY, oldestLive])) === 1
+  }
+
+  async labelled(): Promise<Array<{ id: number; partition: string; labels: EntryLabel[] }>> {
+    const ids: string[] = await this.redis.send('SMEMBERS', [`${this.prefix}c:labelled`])
+    const rows = await Promise.all(ids.map((id) => this.redis.send('HMGET', [this.entry(id), 'partition', 'created_at', 'labels'])))
+    return ids
+      .flatMap((id, i) => {
+        const [partition, created, labels] = rows[i] as Array<string | null>
+        return partition == null || !labels || this.expired(Number(created)) ? [] : [{ id: Number(id), partition, labels: decodeLabels(labels) }]
+      })
+      .sort((a, b) => a.id - b.id)
   }
 
   async delete(id: number): Promise<boolean> {
@@ -272,6 +293,7 @@ export class RedisCacheEntries implements CacheEntryStore {
       createdAt: Number(row.created_at),
       lastHitAt: Number(row.last_hit_at),
       hits: Number(row.hits ?? 0),
+      ...(row.labels ? { labels: decodeLabels(row.labels) } : {}),
     }
   }
 

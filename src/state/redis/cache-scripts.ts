@@ -5,9 +5,11 @@
 // Layout, under the prefix P:
 //   P c:seq                 entry ids (INCR)
 //   P c:e:<id>              hash: key partition endpoint model prompt answer embedding embedding_model
-//                           created_at last_hit_at hits group prompt_tokens completion_tokens
+//                           created_at last_hit_at hits group prompt_tokens completion_tokens, labels (JSON,
+//                           label-codec.ts; absent when none)
 //   P c:k:<exact key>       → id
 //   P c:created, P c:lru    sorted sets of ids by creation and by last hit
+//   P c:labelled            set of the ids with labels: the pooled evidence is read without a scan
 //   P c:vec:<model>         sorted set of embedded ids (score: id), P c:vecsum:<model> the sum of those ids
 //   P c:feed                stream of changes: kind added|removed, ids, model, origin (the store that made it)
 
@@ -23,6 +25,7 @@ local function remove(id)
   if redis.call('GET', P .. 'c:k:' .. fields[1]) == tostring(id) then redis.call('DEL', P .. 'c:k:' .. fields[1]) end
   redis.call('ZREM', P .. 'c:created', id)
   redis.call('ZREM', P .. 'c:lru', id)
+  redis.call('SREM', P .. 'c:labelled', id)
   if fields[2] and redis.call('ZREM', P .. 'c:vec:' .. fields[2], id) == 1 then
     redis.call('DECRBY', P .. 'c:vecsum:' .. fields[2], id)
   end
@@ -49,6 +52,7 @@ local created = 0
 while ARGV[i] ~= '--' do
   redis.call('HSET', e, ARGV[i], ARGV[i + 1])
   if ARGV[i] == 'created_at' then created = tonumber(ARGV[i + 1]) end
+  if ARGV[i] == 'labels' then redis.call('SADD', P .. 'c:labelled', id) end
   i = i + 2
 end
 local model = ARGV[i + 1]
@@ -98,6 +102,24 @@ if over > 0 then
 end
 removed(gone)
 return table.concat(gone, ',')
+`
+
+/**
+ * ARGV: P, id, the label (JSON), the most labels kept, the oldest live created_at: 1 when the entry is live
+ * and has it. Replicas may label one entry at once: read, append and write in one script, so none is lost.
+ * cjson writes numbers with 14 significant digits: far finer than a similarity between f16 vectors can be.
+ */
+export const ADD_LABEL = `
+local P = ARGV[1]
+local e = P .. 'c:e:' .. ARGV[2]
+local fields = redis.call('HMGET', e, 'created_at', 'labels')
+if not fields[1] or tonumber(fields[1]) <= tonumber(ARGV[5]) then return 0 end
+local labels = fields[2] and cjson.decode(fields[2]) or {}
+table.insert(labels, cjson.decode(ARGV[3]))
+while #labels > tonumber(ARGV[4]) do table.remove(labels, 1) end
+redis.call('HSET', e, 'labels', cjson.encode(labels))
+redis.call('SADD', P .. 'c:labelled', ARGV[2])
+return 1
 `
 
 /** ARGV: P, then id, at, hits triples: hits counted on entries that still exist. */

@@ -1,7 +1,8 @@
 import type { Database } from 'bun:sqlite'
 import { usageOf } from '../../openai/answer'
-import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntrySummary, NewEntry, VectorSummary } from '../types'
-import { CACHE_MIGRATIONS, CACHE_SCHEMA, entryOf, summaryOf, type EntryRow, type SummaryRow } from './cache-schema'
+import { decodeLabels, encodeLabels } from '../label-codec'
+import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntryLabel, EntrySummary, NewEntry, VectorSummary } from '../types'
+import { CACHE_INDEXES, CACHE_MIGRATIONS, CACHE_SCHEMA, entryOf, summaryOf, type EntryRow, type SummaryRow } from './cache-schema'
 import { cacheStatements, type CacheStatements } from './cache-statements'
 import { openDatabase } from './open'
 import { packVector, unpackVector } from './vectors'
@@ -37,6 +38,7 @@ export class SqliteCacheEntries implements CacheEntryStore {
     db.exec(CACHE_SCHEMA)
     const columns = new Set(db.query<{ name: string }, []>('PRAGMA table_info(entries)').all().map((c) => c.name))
     for (const migration of CACHE_MIGRATIONS) if (!columns.has(migration.column)) db.run(migration.add)
+    db.exec(CACHE_INDEXES)
     this.statements = cacheStatements(db)
     this.size = this.statements.count.get()!.n
   }
@@ -58,7 +60,7 @@ export class SqliteCacheEntries implements CacheEntryStore {
     if (ids.length === 0) return []
     const rows = this.db
       .query<Omit<EntryRow, 'key' | 'endpoint' | 'model' | 'answer' | 'last_hit_at' | 'hits'>, number[]>(
-        `SELECT id, partition, prompt, embedding, embedding_model, created_at FROM entries WHERE id IN (${ids.map(() => '?').join(',')})`
+        `SELECT id, partition, prompt, embedding, embedding_model, created_at, labels FROM entries WHERE id IN (${ids.map(() => '?').join(',')})`
       )
       .all(...ids)
     return rows
@@ -70,6 +72,7 @@ export class SqliteCacheEntries implements CacheEntryStore {
         embedding: row.embedding ? unpackVector(row.embedding) : null,
         embeddingModel: row.embedding_model,
         createdAt: row.created_at,
+        labels: decodeLabels(row.labels),
       }))
   }
 
@@ -101,7 +104,8 @@ export class SqliteCacheEntries implements CacheEntryStore {
         usage?.completion_tokens ?? 0,
         now,
         now,
-        entry.group ?? 'shared'
+        entry.group ?? 'shared',
+        encodeLabels(entry.labels)
       )!.id
     })()
     this.size += 1 - replaced.length
@@ -130,6 +134,20 @@ export class SqliteCacheEntries implements CacheEntryStore {
   async setEmbedding(id: number, embedding: Float32Array, model: string): Promise<void> {
     const changed = this.statements.setEmbedding.run(packVector(embedding), model, id).changes
     if (changed) this.emit({ kind: 'added', id, embedding, model })
+  }
+
+  async addLabel(id: number, label: EntryLabel): Promise<boolean> {
+    // One transaction: bun:sqlite is synchronous, so nothing runs between the read and the write.
+    return this.db.transaction(() => {
+      const row = this.statements.liveLabels.get(id, this.now() - this.options.ttlMs)
+      if (!row) return false
+      this.statements.setLabels.run(encodeLabels([...decodeLabels(row.labels), label])!, id)
+      return true
+    })()
+  }
+
+  async labelled(): Promise<Array<{ id: number; partition: string; labels: EntryLabel[] }>> {
+    return this.statements.labelled.all(this.now() - this.options.ttlMs).map((row) => ({ id: row.id, partition: row.partition, labels: decodeLabels(row.labels) }))
   }
 
   async delete(id: number): Promise<boolean> {

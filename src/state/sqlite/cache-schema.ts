@@ -1,3 +1,4 @@
+import { decodeLabels } from '../label-codec'
 import type { CacheEntry, CachedEndpoint, EntrySummary } from '../types'
 import { unpackVector } from './vectors'
 
@@ -20,7 +21,8 @@ CREATE TABLE IF NOT EXISTS entries (
   created_at INTEGER NOT NULL,
   last_hit_at INTEGER NOT NULL,
   hits INTEGER NOT NULL DEFAULT 0,
-  cache_group TEXT NOT NULL DEFAULT 'shared'
+  cache_group TEXT NOT NULL DEFAULT 'shared',
+  labels TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_last_hit ON entries (last_hit_at);
 CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
@@ -29,8 +31,22 @@ CREATE INDEX IF NOT EXISTS entries_created ON entries (created_at);
 CREATE INDEX IF NOT EXISTS entries_vectors ON entries (embedding_model) WHERE embedding IS NOT NULL;
 `
 
-/** Files of round 1 have no cache_group column: their entries are the shared group's. */
-export const CACHE_MIGRATIONS = [{ column: 'cache_group', add: "ALTER TABLE entries ADD COLUMN cache_group TEXT NOT NULL DEFAULT 'shared'" }]
+/**
+ * Files of round 1 have no cache_group column: their entries are the shared group's. Files before round 3
+ * have no labels column: their entries have no labels (NULL, as every unjudged entry).
+ */
+export const CACHE_MIGRATIONS = [
+  { column: 'cache_group', add: "ALTER TABLE entries ADD COLUMN cache_group TEXT NOT NULL DEFAULT 'shared'" },
+  { column: 'labels', add: 'ALTER TABLE entries ADD COLUMN labels TEXT' },
+]
+
+/**
+ * Indexes on migrated columns, made once the migrations ran. Judged entries are few: the pooled evidence of
+ * the wrong-rate estimate is read through this partial index, not a scan of every entry's row.
+ */
+export const CACHE_INDEXES = `
+CREATE INDEX IF NOT EXISTS entries_labelled ON entries (created_at) WHERE labels IS NOT NULL;
+`
 
 export interface EntryRow {
   id: number
@@ -46,6 +62,8 @@ export interface EntryRow {
   last_hit_at: number
   hits: number
   cache_group: string
+  /** JSON (label-codec.ts); NULL when none. */
+  labels: string | null
 }
 
 export function entryOf(row: EntryRow): CacheEntry {
@@ -63,6 +81,7 @@ export function entryOf(row: EntryRow): CacheEntry {
     lastHitAt: row.last_hit_at,
     hits: row.hits,
     group: row.cache_group,
+    ...(row.labels ? { labels: decodeLabels(row.labels) } : {}),
   }
 }
 

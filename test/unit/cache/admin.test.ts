@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { CacheAdmin } from '../../../src/cache/admin'
+import { CacheAdmin, exportLine, importLine } from '../../../src/cache/admin'
 import { AnswerCache } from '../../../src/cache/answer-cache'
 import { loadConfig } from '../../../src/config/load'
 import { MemoryInFlight } from '../../../src/state/memory/in-flight'
 import { SqliteCacheEntries } from '../../../src/state/sqlite/cache-entries'
-import type { NewEntry } from '../../../src/state/types'
+import type { EntryLabel, NewEntry } from '../../../src/state/types'
 import { rejectedApiError } from '../../helpers/api-error'
 import { tempDirs } from '../../helpers/temp-dirs'
 
@@ -26,6 +26,9 @@ async function openCache(): Promise<AnswerCache> {
   opened.push(cache)
   return cache
 }
+
+/** Values an f16 would round: a copy that is not bit for bit shows. */
+const QUESTION = Float32Array.from([0.1, 1 / 3, -0, 1e-7, Math.PI])
 
 const entry = (key: string, model: string, prompt: string, extra: Partial<NewEntry> = {}): NewEntry => ({
   key,
@@ -82,6 +85,7 @@ describe('CacheAdmin', () => {
     expect(shown).not.toHaveProperty('embedding')
     expect(new Date(shown.createdAt).toISOString()).toBe(shown.createdAt)
     expect((await admin.show(String(ids[1]))).embedded).toBe(false)
+    expect((await admin.show(String(ids[1]))).labels).toEqual([])
     const error = await rejectedApiError(() => admin.show('999'))
     expect(error.status).toBe(404)
     expect(error.toBody().error.param).toBe('id')
@@ -120,5 +124,53 @@ describe('CacheAdmin', () => {
     expect(copied.data.map((e) => e.prompt).sort()).toEqual(['boiling point of water', 'capital of France', 'capital of Spain'])
     const france = copied.data.find((e) => e.prompt === 'capital of France')!
     expect((await other.show(String(france.id))).embedded).toBe(true)
+  })
+
+  test('show: labels with their dates, a question only as has_question', async () => {
+    const { cache, admin, ids } = await filled()
+    await cache.entries.addLabel(ids[0], { verdict: 'wrong', similarity: 0.91, question: QUESTION, source: 'refresh', at: Date.UTC(2026, 0, 2) })
+    await cache.entries.addLabel(ids[0], { verdict: 'right', similarity: null, source: 'owner', at: Date.UTC(2026, 0, 3) })
+    const shown = await admin.show(String(ids[0]))
+    expect(shown.labels).toEqual([
+      { verdict: 'wrong', similarity: 0.91, source: 'refresh', at: '2026-01-02T00:00:00.000Z', has_question: true },
+      { verdict: 'right', similarity: null, source: 'owner', at: '2026-01-03T00:00:00.000Z', has_question: false },
+    ])
+    expect(JSON.stringify(shown)).not.toContain('"question"')
+  })
+
+  test('labels travel in export lines, the question bit for bit; an import restores them', async () => {
+    const { cache, admin, ids } = await filled()
+    const labels: EntryLabel[] = [
+      { verdict: 'wrong', similarity: 0.875, question: QUESTION, source: 'feedback', at: 1_000 },
+      { verdict: 'right', similarity: null, source: 'owner', at: 2_000 },
+    ]
+    for (const label of labels) await cache.entries.addLabel(ids[0], label)
+    const line = exportLine((await cache.entries.getById(ids[0]))!)
+    expect(JSON.parse(line).labels).toEqual([
+      { verdict: 'wrong', similarity: 0.875, question: Buffer.from(QUESTION.buffer).toString('base64'), source: 'feedback', at: 1_000 },
+      { verdict: 'right', similarity: null, source: 'owner', at: 2_000 },
+    ])
+    expect(JSON.parse(exportLine((await cache.entries.getById(ids[1]))!)).labels).toEqual([])
+
+    const other = await openCache()
+    expect(await new CacheAdmin(other).importLines(line)).toEqual({ imported: 1, skipped: [] })
+    const [copied] = await other.entries.labelled()
+    expect(copied!.labels).toEqual(labels)
+    expect([...new Uint32Array(copied!.labels[0]!.question!.buffer)]).toEqual([...new Uint32Array(QUESTION.buffer)])
+    expect((await admin.show(String(ids[0]))).labels).toHaveLength(2)
+  })
+
+  test('import: a line without labels (before round 3) still imports, unjudged; bad labels skip the line', () => {
+    const line = JSON.parse(exportLine({ ...entry('k', 'gpt-4o-mini', 'q'), id: 1, createdAt: 0, lastHitAt: 0, hits: 0 }))
+    delete line.labels
+    const old = importLine(JSON.stringify(line))
+    expect('entry' in old && old.entry.key).toBe('k')
+    expect('entry' in old && old.entry.labels).toBeUndefined()
+    const good = { verdict: 'wrong', similarity: 0.9, source: 'refresh', at: 5 }
+    const bad = [{ ...good, verdict: 'maybe' }, { ...good, source: 'someone' }, { ...good, at: 'now' }, { ...good, similarity: '0.9' }, { ...good, question: 'AAA=' }, 'wrong']
+    for (const label of bad) expect(importLine(JSON.stringify({ ...line, labels: [good, label] }))).toEqual({ skipped: 'bad labels' })
+    expect(importLine(JSON.stringify({ ...line, labels: 'wrong' }))).toEqual({ skipped: 'bad labels' })
+    const judged = importLine(JSON.stringify({ ...line, labels: [good] }))
+    expect('entry' in judged && judged.entry.labels).toEqual([good as EntryLabel])
   })
 })

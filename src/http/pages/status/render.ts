@@ -67,6 +67,7 @@ export function render(view: View) {
 
   set('hits-exact', w.int(hits.exact))
   set('hits-semantic', w.int(hits.semantic))
+  renderJudged(w, cache)
   set('misses', w.int(cache.misses))
   set('bypass', w.int(cache.bypass))
   set('entries', w.int(cache.entries))
@@ -93,6 +94,16 @@ function renderStatus({ words: w, last, lastAt, error, statsUrl }: View) {
     if (lastAt) detail += ' ' + w.t('errorStale', { time: w.clockSeconds(lastAt) })
     set('error-detail', detail)
   }
+}
+
+/** Wrong hits told (DESIGN §1.11). No semantic hits yet: no rate to speak of, rather than a reassuring 0%. */
+function renderJudged(w: Words, cache: StatsSnapshot['cache']) {
+  // Optional: behind a load balancer the page may come from a newer replica than the figures.
+  const judged: Partial<StatsSnapshot['cache']['judged']> = cache.judged ?? {}
+  set('judged-refuted', w.int(judged.refuted))
+  set('judged-confirmed', w.int(judged.confirmed))
+  set('judged-removed', w.int(judged.removed))
+  set('wrong-hit-rate', num(cache.hits.semantic) > 0 ? w.pct(judged.wrongHitRate) : '—')
 }
 
 /** One process, or replicas sharing Redis: how many were heard from in the last minute (null: Redis away). */

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test'
+import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDirs } from '../../../helpers/temp-dirs'
 import { SqliteCacheEntries } from '../../../../src/state/sqlite/cache-entries'
+import { cacheStatements } from '../../../../src/state/sqlite/cache-statements'
 import type { NewEntry } from '../../../../src/state/types'
 
 const tempDir = tempDirs()
@@ -92,6 +94,37 @@ describe('SqliteCacheEntries', () => {
     expect([...page1, ...page2].map((r) => r.id)).toEqual([1, 2, 3, 4, 5])
     expect(await store.vectorSummary('e')).toEqual({ count: 5, maxId: 5, sumId: 15 })
     expect((await store.vectorSummary('other-model')).count).toBe(0)
+    await store.close()
+  })
+
+  test('a file of round 1 (no cache_group, no labels) opens with both columns, and its entries take labels', async () => {
+    const path = join(tempDir(), 'cache.sqlite')
+    copyFileSync(join(import.meta.dir, '../../../fixtures/data-round1/cache.sqlite'), path)
+    const store = SqliteCacheEntries.open(path, { ttlMs: 1e12, maxEntries: 100 })
+    const columns = store.db.query<{ name: string }, []>('PRAGMA table_info(entries)').all().map((c) => c.name)
+    expect(columns).toContain('labels')
+    const [first] = await store.candidates([1])
+    expect(first!.labels).toEqual([])
+    expect(await store.addLabel(1, { verdict: 'wrong', similarity: 0.9, source: 'feedback', at: 5 })).toBe(true)
+    expect((await store.labelled()).map((l) => [l.id, l.labels.length])).toEqual([[1, 1]])
+    await store.close()
+    // Opened again: migrated once, labels kept.
+    const again = SqliteCacheEntries.open(path, { ttlMs: 1e12, maxEntries: 100 })
+    expect((await again.getById(1))!.labels).toEqual([{ verdict: 'wrong', similarity: 0.9, source: 'feedback', at: 5 }])
+    await again.close()
+  })
+
+  test('labelled() reads the partial index of judged entries, not every row', async () => {
+    const store = SqliteCacheEntries.open(join(tempDir(), 'c.sqlite'), { ttlMs: 1e9, maxEntries: 100 })
+    // The statement labelled() runs, as SQLite plans it (toString() gives its SQL, with NULL for the parameter).
+    const sql = cacheStatements(store.db).labelled.toString()
+    const plan = store.db.query<{ detail: string }, []>(`EXPLAIN QUERY PLAN ${sql}`).all()
+    expect(plan.map((p) => p.detail)).toEqual([expect.stringContaining('USING INDEX entries_labelled'), expect.stringContaining('ORDER BY')])
+    const index = store.db.query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'entries_labelled'").get()
+    expect(index!.sql).toContain('WHERE labels IS NOT NULL')
+    // An entry without labels is NULL there (kept out of the index), also after a put with an empty list.
+    const plain = await store.put({ ...entry('plain'), labels: [] })
+    expect(store.db.query<{ labels: string | null }, [number]>('SELECT labels FROM entries WHERE id = ?').get(plain.id)!.labels).toBeNull()
     await store.close()
   })
 })

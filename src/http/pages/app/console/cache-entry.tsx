@@ -5,7 +5,9 @@ import { useAdmin } from './admin'
 import { age, answerText, storedJson, type EntrySummaryView, type EntryView } from './cache-text'
 
 // One cached answer in the console's list: its question, model, group, age and hits; "View" reads the stored
-// answer as text, "Delete" removes it after an in-page confirmation. Question and answer came from strangers'
+// answer as text with its judgements, "Delete" removes it after an in-page confirmation, and in the view
+// "Wrong answer" / "Right answer" judge it through POST /v1/cache/feedback (DESIGN §1.11: the owner's wrong
+// removes the entry and counts as a refutation). Question and answer came from strangers'
 // requests and a model's output: they go into text nodes only, never parsed as HTML (DESIGN §1.10).
 
 function ago(t: Translate, iso: string): string {
@@ -52,6 +54,20 @@ export function CacheEntry({ entry, onDeleted }: { entry: EntrySummaryView; onDe
     }
   }
 
+  const judge = async (verdict: 'wrong' | 'right') => {
+    setBusy(true)
+    setError('')
+    try {
+      const judged = await admin.call<{ action: string }>('/v1/cache/feedback', { method: 'POST', body: { entry: String(entry.id), verdict } })
+      if (judged.action === 'removed') return onDeleted(entry.id)
+      setView(await admin.call<EntryView>(`/admin/cache/entries/${entry.id}`))
+    } catch (e) {
+      setError((e as Error).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const text = view && answerText(view.answer)
   return (
     <li class="cache-entry">
@@ -87,8 +103,49 @@ export function CacheEntry({ entry, onDeleted }: { entry: EntrySummaryView; onDe
           <pre>{view.prompt ?? t('(not kept)', '（未保存）')}</pre>
           <h4>{text === null ? t('Answer (stored JSON)', '答案（保存的 JSON）') : t('Answer', '答案')}</h4>
           <pre>{text ?? storedJson(view.answer.body)}</pre>
+          <Judgements view={view} />
+          <div class="row">
+            <button type="button" class="danger" disabled={busy} onClick={() => judge('wrong')}>
+              {t('Wrong answer', '答案错误')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => judge('right')}>
+              {t('Right answer', '答案正确')}
+            </button>
+          </div>
         </div>
       )}
     </li>
+  )
+}
+
+/** The entry's judgements and the estimate behind its last semantic hit, as text. */
+function Judgements({ view }: { view: EntryView }) {
+  const { t } = useLang()
+  const labels = view.labels ?? []
+  const last = view.last_semantic_hit
+  const source = (s: string) => (s === 'refresh' ? t('asked again with the skip word', '用跳过词重新提问') : s === 'feedback' ? t('feedback', '反馈') : t('owner', '所有者'))
+  return (
+    <>
+      <h4>{t('Judgements', '评判')}</h4>
+      {labels.length === 0 ? (
+        <p class="muted">{t('None yet.', '暂无。')}</p>
+      ) : (
+        <ul class="labels">
+          {labels.map((label, i) => (
+            <li key={i}>
+              {label.verdict === 'wrong' ? t('wrong', '错误') : t('right', '正确')}
+              {label.similarity !== null && ` · ${t('similarity', '相似度')} ${label.similarity.toFixed(3)}`} · {source(label.source)} · {label.at.replace('T', ' ').slice(0, 19)} UTC
+            </li>
+          ))}
+        </ul>
+      )}
+      {last && (
+        <p class="muted">
+          {t('Last semantic hit', '最近一次语义命中')}: {t('similarity', '相似度')} {last.similarity.toFixed(3)}, {t('threshold', '阈值')} {last.threshold.toFixed(3)}
+          {last.wrong_rate !== undefined && `, ${t('estimated wrong', '估计出错概率')} ${(last.wrong_rate * 100).toFixed(2)}%`}
+          {last.evidence && ` (${t('labels', '标签')}: ${last.evidence.own} / ${last.evidence.partition} / ${last.evidence.cache})`}
+        </p>
+      )}
+    </>
   )
 }

@@ -22,6 +22,10 @@ export interface EntrySummaryView {
 
 export interface EntryView extends EntrySummaryView {
   answer: StoredAnswerView
+  /** Its refutations and confirmations (DESIGN §1.11), oldest first. */
+  labels?: Array<{ verdict: 'wrong' | 'right'; similarity: number | null; source: string; at: string }>
+  /** What stood behind its last semantic hit on the replica that answered. */
+  last_semantic_hit?: { at: string; similarity: number; threshold: number; wrong_rate?: number; evidence?: { own: number; partition: number; cache: number } } | null
 }
 
 type Json = Record<string, unknown>
