@@ -5,12 +5,13 @@ import type { JsonObject } from '../openai/validate'
 import type { CacheEntry, CacheEntryStore, FlightClaim, InFlightStore, NewEntry, ServedHitStore, StoredAnswer } from '../state/types'
 import type { ReplayTemplate } from '../dialects/replay-template'
 import { HotAnswers, type HotAnswer } from './hot-answers'
-import { Judgements, questionHash, type Judged } from './judgements'
+import { HitJudging } from './hit-judging'
+import { questionHash, type Judged } from './judgements'
 import { cacheKeys, type CacheKeys, type CachedEndpoint } from './keys'
 import { planFor, type CachePlan, type CacheSettings } from './policy'
 import { probe, type Admitted, type Hit, type ProbeRequest, type ProbeResult, type ProbeSteps } from './probe'
 import { Embedder, type EmbeddingsSource } from './semantic/embedder'
-import { FixedThresholdJudge, WrongRateJudge, type HitEstimate, type HitJudge } from './semantic/hit-judge'
+import type { HitEstimate } from './semantic/hit-judge'
 import { IndexKeeper } from './semantic/index-keeper'
 import { SemanticMatcher } from './semantic/matcher'
 import { VectorIndex } from './semantic/vector-index'
@@ -47,8 +48,6 @@ const MAINTENANCE_MS = 60_000
 const HOT_ENTRIES = 1024
 const HOT_BYTES = 32 * 1024 * 1024
 const HOT_TRUST_MS = 5_000
-/** The semantic hits whose estimate the admin view can show: the most recent ones, this process's. */
-const KEPT_ESTIMATES = 4096
 
 export class AnswerCache implements ProbeSteps {
   /** Background embeddings of stored answers; waited for on close so none writes to a closed store. */
@@ -58,11 +57,8 @@ export class AnswerCache implements ProbeSteps {
   private readonly matcher: SemanticMatcher
   private readonly keeper: IndexKeeper
   private readonly hot: HotAnswers
-  private readonly judge: HitJudge
-  /** Refutations and feedback; absent without a store of served hits. */
-  readonly judgements: Judgements | undefined
-  /** What stood behind each entry's last semantic hit here, for the admin view (newest last). */
-  private readonly estimates = new Map<number, HitEstimate & { at: number }>()
+  /** The judge of semantic hits, refutations and feedback (DESIGN §1.11). */
+  private readonly judging: HitJudging
 
   private constructor(
     private readonly settings: CacheSettings,
@@ -82,23 +78,14 @@ export class AnswerCache implements ProbeSteps {
     this.matcher = new SemanticMatcher(embedder, index, entries)
     this.keeper = new IndexKeeper(index, entries, embedder.model, log, this.failure, storeName)
     this.hot = new HotAnswers(entries, { maxEntries: HOT_ENTRIES, maxBytes: HOT_BYTES, trustMs: HOT_TRUST_MS, ttlMs: settings.ttlSeconds * 1000 })
-    const learning =
-      settings.maxWrongRate === undefined
-        ? undefined
-        : new WrongRateJudge(settings.maxWrongRate, { threshold: settings.similarityThreshold }, () => entries.labelled(), (error) =>
-            this.failure('read', `cache: could not read the labels from ${storeName} (${describeError(error)}); the wrong-rate estimate keeps its last fit`)
-          )
-    this.judge = learning ?? new FixedThresholdJudge(settings.similarityThreshold)
-    this.judgements =
-      served &&
-      new Judgements({
-        entries,
-        served,
-        embed: (text) => embedder.embed(text),
-        sameQuestion: settings.similarityThreshold,
-        onLabel: learning && (() => void learning.refit()),
-        onJudged,
-      })
+    this.judging = new HitJudging({
+      settings,
+      entries,
+      served,
+      embed: (text) => embedder.embed(text),
+      onJudged,
+      onError: (error) => this.failure('read', `cache: could not read the labels from ${storeName} (${describeError(error)}); the wrong-rate estimate keeps its last fit`),
+    })
   }
 
   static async open({ config, log, entries, inFlight, embeddings, storeName = 'cache.sqlite', reachable = () => true, served, onJudged }: CacheOptions): Promise<AnswerCache> {
@@ -106,8 +93,7 @@ export class AnswerCache implements ProbeSteps {
     const index = new VectorIndex(join(config.dataDir, 'semantic.usearch'), config.cache.searchExpansion)
     const cache = new AnswerCache(config.cache, log, entries, inFlight, index, embedder, storeName, reachable, config.embeddingWaitMs, served, onJudged)
     const swept = await cache.safely('write', 0, () => entries.sweep())
-    // The labels kept from earlier runs (or by other replicas) count from the first lookup.
-    if (cache.judge instanceof WrongRateJudge) await cache.judge.refit()
+    await cache.judging.open()
     const count = await cache.safely('read', 0, () => entries.count())
     await cache.keeper.open(
       (indexed) => `cache: ${count} answers in ${config.dataDir}, ${indexed} in the semantic index${swept ? `, ${swept} expired removed` : ''}`
@@ -172,31 +158,35 @@ export class AnswerCache implements ProbeSteps {
 
   /** A stored answer to a question near enough in meaning, in the same partition, that the judge accepts. */
   async semantic(keys: CacheKeys, embedding: Float32Array): Promise<Hit | undefined> {
-    const found = await this.safely('read', undefined, () => this.matcher.lookup(keys, embedding, this.judge))
+    const found = await this.safely('read', undefined, () => this.matcher.lookup(keys, embedding, this.judging.judge))
     if (!found) return undefined
-    this.estimates.delete(found.entry.id)
-    this.estimates.set(found.entry.id, { ...found.estimate, at: Date.now() })
-    if (this.estimates.size > KEPT_ESTIMATES) this.estimates.delete(this.estimates.keys().next().value!)
+    this.judging.hit(found.entry.id, found.estimate)
     const question = { question: embedding, questionHash: questionHash(keys.semanticText!) }
     return { entry: found.entry, match: 'semantic', similarity: found.similarity, estimate: found.estimate, ...question }
   }
 
+  /** Refutations and feedback (POST /v1/cache/feedback); absent without a store of served hits. */
+  get judgements() {
+    return this.judging.judgements
+  }
+
   /** What stood behind the entry's last semantic hit in this process, if it had one lately. */
   lastEstimate(id: number): (HitEstimate & { at: number }) | undefined {
-    return this.estimates.get(id)
+    return this.judging.lastEstimate(id)
   }
 
   /** A refresh of `keys` by `account`: the semantic hit it refutes, if any, is labelled (in the background). */
   refresh(account: string, keys: CacheKeys): void {
-    if (!this.judgements) return
-    const task = this.safely('write', undefined, () => this.judgements!.refresh(account, keys)).then(() => {})
+    const judgements = this.judging.judgements
+    if (!judgements) return
+    const task = this.safely('write', undefined, () => judgements.refresh(account, keys)).then(() => {})
     const tracked = task.finally(() => this.background.delete(tracked))
     this.background.add(tracked)
   }
 
   /** Remembers, in the background, that `account` was served `hit` (its feedback and refutation). */
   servedTo(account: string, hit: Hit): void {
-    if (this.judgements) void this.judgements.served(account, hit)
+    void this.judging.judgements?.served(account, hit)
   }
 
   /** Counts a hit (for least-recently-used eviction and statistics). */
@@ -269,7 +259,7 @@ export class AnswerCache implements ProbeSteps {
 
   async close() {
     clearInterval(this.timer)
-    if (this.judge instanceof WrongRateJudge) this.judge.close()
+    this.judging.close()
     this.hot.close()
     await Promise.allSettled(this.background)
     await this.keeper.close()
