@@ -2,41 +2,15 @@
 // `--help` and the README test all read it, and the `Config` type is derived from its shape, so a setting
 // added here is loaded, listed and checked against both READMEs without being written anywhere else.
 
-import { bool, duration, fraction, httpUrl, int, list, oneOf, origins, prices, probability, redisUrl, size, text, verbatim, type Parser } from './parse'
+import { duration, httpUrl, int, list, origins, prices, redisUrl, size, text } from './parse'
+import { CACHE_SETTINGS } from './cache-settings'
 import type { KeyConfig } from './key-settings'
+import { setting, type Env, type Setting, type Sources } from './setting'
 import { ENV_UPSTREAM, type UpstreamConfig } from './upstreams'
 
-export type Env = Record<string, string | undefined>
+export type { Env, Setting, Sources } from './setting'
 
-/** What a computed default may look at: the raw environment, and the value of any other setting. */
-export interface Sources {
-  env: Env
-  value<U>(setting: Setting<U>): U
-}
-
-export interface Setting<T> {
-  env: string
-  /** Read when `env` is unset or blank, in this order. */
-  aliases?: readonly string[]
-  default: T | ((from: Sources) => T)
-  /** The default as `--help` words it, when the value alone would not say it (computed, required, unset). */
-  shown?: string | ((value: T) => string)
-  help: string
-  parse: Parser<T>
-  /** Passed to the parser untrimmed, and only an empty value counts as unset (blank ones do for the rest). */
-  verbatim?: boolean
-}
-
-const setting = <T>(definition: Setting<T>): Setting<T> => definition
-
-const CACHE_CONTEXTS = ['full', 'last'] as const
-export type CacheContext = (typeof CACHE_CONTEXTS)[number]
-
-/**
- * For text-embedding-3-small, whose cosine scale sits far below ada-002's: the README's "Choosing the
- * similarity threshold" gives the published measurements behind it and `npm run eval:cache` measures it.
- */
-export const DEFAULT_SIMILARITY_THRESHOLD = 0.8
+export { DEFAULT_SIMILARITY_THRESHOLD, type CacheContext } from './cache-settings'
 
 // Named because the embedding defaults are computed from them.
 const OPENAI_KEY = setting({
@@ -108,59 +82,7 @@ export const SETTINGS = {
     help: 'cap on output tokens, also applied when the client sends none; 0 = no cap',
     parse: int(),
   }),
-  cache: {
-    allowed: setting({ env: 'CACHE_ALLOWED', default: true, help: 'cache on/off', parse: bool }),
-    // Not trimmed: the default's trailing space is part of the word. Blank means the default, since an
-    // empty word would prefix every message and bypass the cache for all.
-    skipWord: setting({
-      env: 'CACHE_SKIP_WORD',
-      default: '/skip_cache ',
-      verbatim: true,
-      help: 'a last message starting with it bypasses the cache lookup',
-      parse: verbatim,
-    }),
-    similarityThreshold: setting({
-      env: 'CACHE_SIMILARITY_THRESHOLD',
-      default: DEFAULT_SIMILARITY_THRESHOLD,
-      help: 'cosine similarity at or above which a semantic match is a hit',
-      parse: fraction,
-    }),
-    // DESIGN §1.11: unset, the fixed threshold rules; set, each entry's threshold is learnt from its labels.
-    maxWrongRate: setting<number | undefined>({
-      env: 'CACHE_MAX_WRONG_RATE',
-      default: undefined,
-      shown: 'unset (the fixed CACHE_SIMILARITY_THRESHOLD)',
-      help: 'serve a similar question only when the estimated chance the answer is wrong is at most this (e.g. 0.02), learnt from refutations',
-      parse: probability,
-    }),
-    // Typed by hand: inferred from the 'full' default, the field would widen to string.
-    context: setting<CacheContext>({
-      env: 'CACHE_CONTEXT',
-      default: 'full',
-      help: 'full: earlier turns must match exactly; last: only model, system prompt and last message count',
-      parse: oneOf(CACHE_CONTEXTS),
-    }),
-    ttlSeconds: setting({
-      env: 'CACHE_TTL_SECONDS',
-      default: 7 * 24 * 3600,
-      shown: (seconds) => `${seconds} (${seconds / 86_400} days)`,
-      help: 'cache entry lifetime',
-      parse: int(1),
-    }),
-    maxEntries: setting({
-      env: 'CACHE_MAX_ENTRIES',
-      default: 100_000,
-      help: 'least-recently-used eviction beyond this many entries',
-      parse: int(1),
-    }),
-    /** usearch's expansion_search: candidates a semantic lookup explores (recall against time; bench/RESULTS.md). */
-    searchExpansion: setting({
-      env: 'CACHE_SEARCH_EXPANSION',
-      default: 64,
-      help: 'candidates a semantic lookup explores in the vector index (more: better recall, slower)',
-      parse: int(1, 4096),
-    }),
-  },
+  cache: CACHE_SETTINGS,
   /** How long a request waits for its question's embedding before going upstream without a semantic lookup. */
   embeddingWaitMs: setting({
     env: 'EMBEDDING_WAIT_MS',

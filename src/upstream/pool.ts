@@ -1,13 +1,13 @@
 import { globMatcher } from '../config/glob'
 import type { UpstreamConfig } from '../config/upstreams'
 import { ApiError, clientClosed, modelNotFound, noUpstreamAvailable, upstreamKeysExhausted } from '../errors'
-import type { LogSink } from '../log/sink'
-import type { KeyHealth, KeyHealthStore } from '../state/types'
-import type { Send, Target, UpstreamRequest } from './client'
+import type { KeyHealth } from '../state/types'
+import type { Target, UpstreamRequest } from './client'
 import { AffinityRanking } from './affinity'
 import { fingerprint } from './fingerprint'
 import { KeyProbe, type KeyCheck, type ProbedKey } from './key-probe'
-import { providerOf, type Provider, type Verdict } from './providers'
+import type { PoolAnswer, PoolKey, PoolOptions, PoolRequest, PoolUpstream } from './pool-types'
+import { providerOf, type Verdict } from './providers'
 import { RefusedKeys } from './refusal'
 
 // The upstream pool (DESIGN §1.4): which upstreams serve a model (by their `models` globs, lowest priority
@@ -18,60 +18,8 @@ import { RefusedKeys } from './refusal'
 // every model until a recheck, `next` (or no answer) moves on to the next upstream. At most `attempts`
 // tries, all before any byte reached the client.
 
-export type AttemptOutcome = 'ok' | 'rate_limited' | 'disabled' | 'error'
-
-export interface PoolKey {
-  key: string
-  fingerprint: string
-}
-
-export interface PoolUpstream extends UpstreamConfig {
-  serves(model: string): boolean
-  pool: PoolKey[]
-  adapter: Provider
-}
-
-export interface PoolRequest extends Omit<UpstreamRequest, 'body'> {
-  /** The client-facing model, when the request names one; without one, the first upstream takes it. */
-  model?: string
-  /** The body as sent to `upstream` (its model_map renames the model). */
-  body: UpstreamRequest['body'] | ((upstream: PoolUpstream) => string)
-  /** The path as sent to `upstream`, when it names the model (`/models/{model}`). */
-  pathFor?: (upstream: PoolUpstream) => string
-  /** False for bodies that stream (multipart, audio): they can be sent only once. */
-  retryable: boolean
-  /**
-   * The proxy's own call (the cache's embeddings), which no client reads: a refusal it meets is kept for the
-   * next client, and it never takes one kept so.
-   */
-  internal?: boolean
-  /** Only the upstreams that can take the request (speak its dialect or group, natively or translated). */
-  accepts?: (upstream: PoolUpstream) => boolean
-  /**
-   * The one upstream key that may answer: the account that made the id the request continues (a Responses
-   * `previous_response_id`, a conversation). Nothing else knows it.
-   */
-  pin?: { upstream: string; fingerprint: string }
-  /** A hash of the request's prompt prefix: requests sharing one go to the same healthy key (its provider's prompt cache). */
-  affinity?: string
-}
-
+export type { AttemptOutcome, PoolAnswer, PoolKey, PoolOptions, PoolRequest, PoolUpstream } from './pool-types'
 export type { KeyCheck } from './key-probe'
-
-export interface PoolAnswer {
-  response: Response
-  upstream: string
-  fingerprint: string
-}
-
-export interface PoolOptions {
-  health: KeyHealthStore
-  send: Send
-  attempts: number
-  log: LogSink
-  now?: () => number
-  onAttempt?: (upstream: string, fingerprint: string, outcome: AttemptOutcome) => void
-}
 
 /** A disabled key is tried again (a cheap GET /models) at most this often. */
 export const RECHECK_MS = 10 * 60_000

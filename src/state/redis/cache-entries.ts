@@ -1,9 +1,9 @@
 import { usageOf } from '../../openai/answer'
 import { MAX_LABELS_PER_ENTRY } from '../cache-entries'
 import { decodeLabels, encodeLabels, labelToJson } from '../label-codec'
-import { packVector, unpackVector } from '../sqlite/vectors'
 import type { Candidate, CacheEntry, CacheEntryStore, EntryChange, EntryFilter, EntryLabel, EntrySummary, NewEntry, VectorSummary } from '../types'
 import { ADD_LABEL, DELETE, PUT, SET_EMBEDDING, SWEEP, TOUCH } from './cache-scripts'
+import { b64, entryOf, fromB64, summaryOf, SUMMARY_FIELDS } from './cache-rows'
 import { ChangeFeed } from './change-feed'
 import type { RedisConnection } from './connection'
 
@@ -22,8 +22,6 @@ const TOUCH_MS = 1_000
 const PAGE = 500
 const EXACT_FIELDS = ['key', 'partition', 'endpoint', 'model', 'prompt', 'answer', 'embedding_model', 'created_at', 'last_hit_at', 'hits', 'group', 'labels'] as const
 
-const b64 = (vector: Float32Array) => Buffer.from(packVector(vector)).toString('base64')
-const fromB64 = (text: string) => unpackVector(new Uint8Array(Buffer.from(text, 'base64')))
 
 export class RedisCacheEntries implements CacheEntryStore {
   private readonly now: () => number
@@ -173,29 +171,11 @@ export class RedisCacheEntries implements CacheEntryStore {
     for (let i = 0; i < ids.length; i += PAGE) {
       const page = ids.slice(i, i + PAGE)
       const rows = await Promise.all(
-        page.map((id) => this.redis.send('HMGET', [this.entry(id), 'endpoint', 'model', 'group', 'prompt', 'created_at', 'last_hit_at', 'hits', 'prompt_tokens', 'completion_tokens', 'embedding_model']))
+        page.map((id) => this.redis.send('HMGET', [this.entry(id), ...SUMMARY_FIELDS]))
       )
       page.forEach((id, j) => {
-        const [endpoint, model, group, prompt, created, lastHit, hits, promptTokens, completionTokens, embedded] = rows[j] as Array<string | null>
-        if (!endpoint) return
-        if (filter.text && !(prompt ?? '').toLowerCase().includes(filter.text.toLowerCase())) return
-        if (filter.model && model !== filter.model) return
-        if (filter.group && group !== filter.group) return
-        if (filter.maxAgeSeconds !== undefined && Number(created) < now - filter.maxAgeSeconds * 1000) return
-        if (filter.minAgeSeconds !== undefined && Number(created) > now - filter.minAgeSeconds * 1000) return
-        matching.push({
-          id: Number(id),
-          endpoint: endpoint as EntrySummary['endpoint'],
-          model: model!,
-          group: group ?? 'shared',
-          prompt: prompt || null,
-          createdAt: new Date(Number(created)).toISOString(),
-          lastHitAt: new Date(Number(lastHit)).toISOString(),
-          hits: Number(hits),
-          promptTokens: Number(promptTokens),
-          completionTokens: Number(completionTokens),
-          embedded: !!embedded,
-        })
+        const summary = summaryOf(id, rows[j] as Array<string | null>, filter, now)
+        if (summary) matching.push(summary)
       })
     }
     return { total: matching.length, data: matching.slice(filter.offset, filter.offset + filter.limit) }
@@ -279,22 +259,7 @@ export class RedisCacheEntries implements CacheEntryStore {
       void this.remove([id]).catch(() => {})
       return undefined
     }
-    return {
-      id,
-      key: row.key,
-      partition: row.partition ?? '',
-      endpoint: row.endpoint as CacheEntry['endpoint'],
-      model: row.model ?? '',
-      prompt: row.prompt || undefined,
-      answer: JSON.parse(row.answer ?? 'null'),
-      embedding: row.embedding ? fromB64(row.embedding) : undefined,
-      embeddingModel: row.embedding_model || undefined,
-      group: row.group ?? 'shared',
-      createdAt: Number(row.created_at),
-      lastHitAt: Number(row.last_hit_at),
-      hits: Number(row.hits ?? 0),
-      ...(row.labels ? { labels: decodeLabels(row.labels) } : {}),
-    }
+    return entryOf(id, row as Record<string, string | null | undefined> & { key: string })
   }
 
   private emit(change: EntryChange) {
