@@ -22,6 +22,8 @@ export interface AnswerContext {
   request: JsonObject
   /** From `responsesToChat`: the namespace members' flattened names. */
   tools: ToolNames
+  /** Unix seconds now, for `completed_at` (the clock, injected in tests). */
+  now?: () => number
 }
 
 /** An item id in OpenAI's style, the same for the same response and position: `msg_` and 48 hex digits. */
@@ -64,10 +66,13 @@ export function responsesUsage(usage: Json | null | undefined): Json | null {
 export function responseObject(context: AnswerContext, model: unknown, fields: Json): Json {
   const request = context.request as Json
   const reasoning = request.reasoning && typeof request.reasoning === 'object' ? request.reasoning : {}
+  const completed = (fields.status ?? 'completed') === 'completed'
   return {
     id: context.id,
     object: 'response',
     created_at: context.createdAt,
+    // Set once the response completed (OpenAI's own field since 2025); null while in progress or cut.
+    completed_at: completed ? (context.now?.() ?? Math.floor(Date.now() / 1000)) : null,
     status: 'completed',
     background: false,
     error: null,

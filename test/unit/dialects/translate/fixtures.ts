@@ -5,7 +5,7 @@ import { responsesToChat } from '../../../../src/dialects/translate/responses-ch
 // What the Responses ⇄ chat translation tables share: a response's context, a chat answer.
 
 export function contextFor(request: JsonObject): AnswerContext {
-  return { id: 'resp_test0001', createdAt: 1_767_225_600, request, tools: responsesToChat(request, request.previous_response_id ? [] : undefined, 'deepseek').tools }
+  return { id: 'resp_test0001', createdAt: 1_767_225_600, now: () => 1_767_225_605, request, tools: responsesToChat(request, request.previous_response_id ? [] : undefined, 'deepseek').tools }
 }
 
 export const completion = (message: Record<string, unknown>, finish: string | null = 'stop', usage: Record<string, unknown> | null = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 }) => ({

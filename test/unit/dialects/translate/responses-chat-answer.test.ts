@@ -166,6 +166,11 @@ describe('chatToResponse', () => {
     expect(chatToResponse(completion({ content: 'x' }), { ...ctx, id: 'resp_other' }).output[0].id).not.toBe(a.output[0].id)
   })
 
+  test('completed_at: when it completed (the injected clock); null for a cut answer', () => {
+    expect(chatToResponse(completion({ content: 'x' }), ctx)).toMatchObject({ status: 'completed', created_at: 1_767_225_600, completed_at: 1_767_225_605 })
+    expect(chatToResponse(completion({ content: 'Once upon a' }, 'length'), ctx)).toMatchObject({ status: 'incomplete', completed_at: null })
+  })
+
   test('a tool call without an id gets a call_ id', () => {
     const response = chatToResponse(completion({ content: null, tool_calls: [{ type: 'function', function: { name: 'now', arguments: '{}' } }] }, 'tool_calls'), ctx)
     expect(response.output[0].call_id).toMatch(/^call_[0-9a-f]{48}$/)
