@@ -136,8 +136,8 @@ function guardTable(pairs: Pair[], list: boolean) {
   const judged = pairs.map((p) => ({ ...p, guard: guardAllows(p.a, p.b) }))
   console.log('\nGuard alone (model-independent): share of each kind the guard rejects.')
   console.log('For negative kinds higher is better; for paraphrases it is the share wrongly rejected (lower is better).\n')
-  const head = ['kind', 'pairs', 'rejected', 'en', 'zh', 'by number', 'by entity', 'by negation']
-  const widths = [12, 5, 8, 14, 14, 9, 9, 11]
+  const head = ['kind', 'pairs', 'rejected', 'en', 'zh', 'by number', 'by entity', 'by negation', 'by direction']
+  const widths = [12, 5, 8, 14, 14, 9, 9, 11, 12]
   console.log(row(head, widths))
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const k of KINDS) {
@@ -151,7 +151,7 @@ function guardTable(pairs: Pair[], list: boolean) {
     console.log(
       row(
         [k, String(ps.length), pct(rejected(ps), ps.length), byLang('en'), byLang('zh'),
-          byReason('number'), byReason('entity'), byReason('negation')],
+          byReason('number'), byReason('entity'), byReason('negation'), byReason('direction')],
         widths
       )
     )

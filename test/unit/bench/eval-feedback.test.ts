@@ -73,10 +73,10 @@ describe('the seeded stream', () => {
 })
 
 describe('replay: hand-made caches, counted by hand', () => {
-  // Texts the guard lets through against each other (Chinese entities it cannot see); the vectors are made
-  // up so that the similarities are known: A·B = 0.9.
-  const A = '法国的首都是哪里？'
-  const B = '德国的首都是哪里？'
+  // Texts the guard lets through against each other (Chinese names outside its place gazetteer); the vectors
+  // are made up so that the similarities are known: A·B = 0.9.
+  const A = '苹果公司的CEO是谁？'
+  const B = '微软公司的CEO是谁？'
   const base = { confirm: 0, seed: 1, windows: 1 }
 
   test('a wrong neighbour is served once, refuted with its similarity and question, and then stored as its own entry', async () => {
@@ -110,7 +110,7 @@ describe('replay: hand-made caches, counted by hand', () => {
   })
 
   test('a paraphrase of the refuted question is served the fresh answer, not the refuted one', async () => {
-    const B2 = '德国首都是哪个城市？'
+    const B2 = '微软的CEO是哪位？'
     const vectors = new Map([[A, unit(1, 0)], [B, unit(0.9, Math.sqrt(1 - 0.81))], [B2, unit(0.88, 0.47, 0)]])
     const classes = new Map([[A, 0], [B, 1], [B2, 1]])
     const result = await replay({ ...base, stream: [A, B, B2], vectors, classes }, { kind: 'fixed', threshold: 0.8 })
@@ -120,7 +120,7 @@ describe('replay: hand-made caches, counted by hand', () => {
 
   test('with CACHE_MAX_WRONG_RATE the refuted entry\'s own threshold rises: a neighbour the fixed threshold serves is declined', async () => {
     // D is as near to A as B was (0.85) but far from B (0.445), so the refutation alone does not cover it.
-    const D = '日本的首都是哪里？'
+    const D = '谷歌公司的CEO是谁？'
     const vectors = new Map([[A, unit(1, 0)], [B, unit(0.85, Math.sqrt(1 - 0.85 ** 2))], [D, unit(0.85, -Math.sqrt(1 - 0.85 ** 2))]])
     const classes = new Map([[A, 0], [B, 1], [D, 2]])
     const input: ReplayInput = { ...base, stream: [A, B, D], vectors, classes }

@@ -99,7 +99,8 @@ interface WordInfo {
 // Bounded, and cleared rather than evicted, because a full table only happens under unusual input.
 const wordMemo = new Map<string, WordInfo>()
 
-function plainWord(raw: string): WordInfo {
+/** A plain word's key, stem and commonness; the direction rule reads words the same way. */
+export function plainWord(raw: string): WordInfo {
   let info = wordMemo.get(raw)
   if (!info) {
     const key = keyOf(raw)

@@ -4,31 +4,39 @@
 // at a cosine a paraphrase could have, yet their answers differ. A veto only costs one upstream call; a
 // wrong hit serves a wrong answer, so every rule leans to rejecting when unsure.
 //
-// Three rules, in this order (the first that fires names the reason):
-//   number   the numbers of the two questions differ (digits, number words, ordinals, Chinese numerals)
-//   negation one question is negated and the other is not
-//   entity   a named entity or topic word of either question is missing from the other
-// Each has its file here: numbers.ts, negation.ts, entities.ts (quotes.ts for quoted titles and phrases).
+// Four rules, in this order (the first that fires names the reason):
+//   number    the numbers of the two questions differ (digits, number words, ordinals, Chinese numerals)
+//   negation  one question is negated and the other is not
+//   entity    a named entity or topic word of either question is missing from the other
+//   direction one question relates X to Y and the other Y to X ("string to integer" / "integer to string")
+// Each has its file here: numbers.ts, negation.ts, entities.ts (quotes.ts for quoted titles and phrases,
+// places.ts for Chinese place names), direction.ts.
 //
 // Known limits, by design of a model-free check:
 // - Chinese (and other unspaced CJK) text cannot be split into words without a dictionary, so the entity
-//   rule sees only its Latin tokens ("用Python" vs "用Java") and quoted titles (《哈姆雷特》, “你好”).
-//   法国 vs 德国 passes the guard; only the similarity threshold stands between them. Numbers and negation
-//   work on Chinese as on English.
-// - Swapped roles with the same words ("string to integer" vs "integer to string") and verbs kept in the
-//   common-word list ("read" is not, "write" is) pass; so do antonyms when both poles are common.
+//   rule sees only its Latin tokens ("用Python" vs "用Java"), quoted titles (《哈姆雷特》, “你好”) and the
+//   place names of a gazetteer (法国 vs 德国, 北京 vs 上海; Simplified Chinese only). Other Chinese names
+//   pass the guard (苹果公司 vs 微软公司, 日语 vs 韩语); only the similarity threshold stands between them.
+//   Numbers and negation work on Chinese as on English.
+// - Swapped roles are caught only where a link word marks them ("X to Y", "from X to Y", 把X转成Y, 从X到Y);
+//   "2 to the power of 10" vs "10 to the power of 2" and "is Rome older than Athens" vs "is Athens older
+//   than Rome" pass, and a symmetric relation asked both ways round ("distance from Paris to London" vs
+//   "from London to Paris") is rejected. Verbs kept in the common-word list ("read" is not, "write" is)
+//   pass; so do antonyms when both poles are common.
 // - Synonyms outside the common-word list ("delete" vs "remove", "population" vs "how many people live")
 //   turn a real paraphrase into a miss, the cheap side of the trade-off. So does "first" in the sense of
 //   "to begin with" ("which language should I learn first"): it always counts as the ordinal 1.
 // - Acronyms spelled like function words (US, IT) are read as the function word.
 
+import { type Relation, relations, reversedRelations } from './direction'
 import { type Entity, entityKeys, stemOf, tokenize } from './entities'
 import { fold } from './fold'
 import { isNegated } from './negation'
 import { extractNumbers, type NumberBag, sameNumbers } from './numbers'
+import { placeNames } from './places'
 import { extractQuotes, quoteFound } from './quotes'
 
-export type GuardReason = 'number' | 'entity' | 'negation'
+export type GuardReason = 'number' | 'entity' | 'negation' | 'direction'
 export type GuardVerdict = { ok: true } | { ok: false; reason: GuardReason }
 
 const OK: GuardVerdict = Object.freeze({ ok: true })
@@ -40,6 +48,7 @@ export function guardAllows(query: string, cached: string): GuardVerdict {
   if (!sameNumbers(a.numbers, b.numbers)) return { ok: false, reason: 'number' }
   if (a.negated !== b.negated) return { ok: false, reason: 'negation' }
   if (!covers(a, b) || !covers(b, a)) return { ok: false, reason: 'entity' }
+  if (reversedRelations(a.relations, b.relations)) return { ok: false, reason: 'direction' }
   return OK
 }
 
@@ -52,6 +61,7 @@ interface Analysis {
   keys: Set<string>
   stems: Set<string>
   quotes: string[]
+  relations: Relation[]
   /** Lower-cased text with punctuation folded to single spaces, padded, for finding quoted phrases. */
   folded: string
 }
@@ -63,6 +73,11 @@ function analyse(text: string): Analysis {
   const plain = t.replace(/[‘’ʼ]/g, "'")
   const words = tokenize(plain)
   const { entities, keys, stems } = entityKeys(words)
+  // A Chinese place name is an entity like a Latin name; its key cannot collide with one (no Latin letters).
+  for (const place of placeNames(t)) {
+    entities.push({ key: place })
+    keys.add(place)
+  }
   return {
     numbers: extractNumbers(plain),
     negated: isNegated(plain),
@@ -70,6 +85,7 @@ function analyse(text: string): Analysis {
     keys,
     stems,
     quotes,
+    relations: relations(plain),
     folded: fold(plain),
   }
 }

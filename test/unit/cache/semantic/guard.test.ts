@@ -162,9 +162,10 @@ describe('guardAllows: entities', () => {
     rejects('What should I eat before a workout?', 'What should I eat after a workout?', 'entity')
   })
 
-  test('CJK text without spaces: only Latin names and quoted titles are seen (documented limit)', () => {
+  test('CJK text without spaces: only Latin names, quoted titles and place names are seen (documented limit)', () => {
     rejects('怎么用Python读取CSV文件？', '怎么用Java读取CSV文件？', 'entity')
-    expect(guardAllows('法国的首都是哪里？', '德国的首都是哪里？').ok).toBe(true)
+    rejects('法国的首都是哪里？', '德国的首都是哪里？', 'entity')
+    expect(guardAllows('苹果公司的CEO是谁？', '微软公司的CEO是谁？').ok).toBe(true)
   })
 })
 
